@@ -1,0 +1,93 @@
+"""The report's own accounting identities (data-contract.md, Validation): soft rules.
+
+A report that breaks them is still published as printed, with one `issues`
+entry per broken identity and `quality = inconsistent`. A blank cell takes
+part in no identity: a total printed blank while its parts are not is
+"total missing" (quality `incomplete`), not an arithmetic error. Nothing here
+ever changes a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.fields import APPLICANTS, PROCEEDING_COUNTS
+
+ARITHMETIC = "inconsistent"
+MISSING = "incomplete"
+
+# Issue codes that make a report inconsistent / incomplete.
+INCONSISTENT_CODES = frozenset({"row_total_mismatch", "processed_total_mismatch", "balance_mismatch",
+                                "review_total_mismatch"})
+INCOMPLETE_CODES = frozenset({"total_missing", "table_missing", "table_blank", "row_missing", "row_unalignable",
+                              "row_unplaced"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    detail: str
+
+
+def _sum(values) -> int | None:
+    return None if any(v is None for v in values) else int(sum(values))
+
+
+def _total_check(name: str, parts: list, total, mismatch_code: str) -> Finding | None:
+    if all(p is None for p in parts):
+        return None
+    if total is None:
+        if all(p is not None for p in parts):
+            return Finding("total_missing", f"{name}: total printed blank, parts sum to {_sum(parts)}")
+        return None
+    s = _sum(parts)
+    if s is not None and s != total:
+        return Finding(mismatch_code, f"{name}: total {int(total)} but parts sum to {s}")
+    return None
+
+
+def application_findings(rows: dict[str, list], result_rows: list[str]) -> list[Finding]:
+    """表三 identities: row totals, (七)总计 = Σ results, 一 + 二 = (七) + 四 (per column)."""
+    out: list[Finding] = []
+    for outcome, vals in rows.items():
+        f = _total_check(f"表三 {outcome}", list(vals[:6]), vals[6], "row_total_mismatch")
+        if f:
+            out.append(f)
+    total_row = rows.get("total_processed")
+    for c, col in enumerate(APPLICANTS):
+        results = [rows[r][c] for r in result_rows if r in rows]
+        if total_row is not None:
+            f = _total_check(f"表三 total_processed.{col}", results, total_row[c], "processed_total_mismatch")
+            if f:
+                out.append(f)
+        try:
+            a, b = rows["new_received"][c], rows["carried_over"][c]
+            t, fwd = rows["total_processed"][c], rows["carried_forward"][c]
+        except KeyError:
+            continue
+        if None not in (a, b, t, fwd) and a + b != t + fwd:
+            out.append(Finding("balance_mismatch", f"表三 {col}: 一+二 = {int(a + b)} but (七)+四 = {int(t + fwd)}"))
+        elif any(v is not None for v in (a, b, t, fwd)) and None in (a, b, t, fwd):
+            missing = [n for n, v in zip(("new_received", "carried_over", "total_processed", "carried_forward"),
+                                         (a, b, t, fwd)) if v is None]
+            out.append(Finding("total_missing", f"表三 {col}: 一+二 = (七)+四 not checkable, blank: "
+                                                + ", ".join(missing)))
+    return out
+
+
+def review_findings(rows: dict[str, list]) -> list[Finding]:
+    out = []
+    for proceeding, vals in rows.items():
+        f = _total_check(f"表四 {proceeding}", list(vals[:4]), vals[4], "review_total_mismatch")
+        if f:
+            out.append(f)
+    assert len(PROCEEDING_COUNTS) == 5
+    return out
+
+
+def quality_of(codes: set[str]) -> str:
+    if codes & INCONSISTENT_CODES:
+        return ARITHMETIC
+    if codes & INCOMPLETE_CODES:
+        return MISSING
+    return "valid"

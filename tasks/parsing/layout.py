@@ -1,0 +1,35 @@
+"""Cells from documents: every layout becomes a sequence of lines of cells.
+
+Pure functions. A text dump, a web page and a PDF text layer all reduce to
+`list[list[str]]`: one inner list per printed line (or table row), each cell a
+string ("" for an empty cell). The table reader (tables.py) works on that one
+shape, so a new layout only needs a new `cells_from_*` here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MD_RULE = re.compile(r"^:?-{3,}:?$")
+_WS = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def cells_from_line(line: str) -> list[str]:
+    """Cells of one text line: pipe-separated when it has pipes, else whitespace-separated."""
+    line = line.strip()
+    if not line:
+        return []
+    if "|" in line:
+        parts = [p.strip() for p in line.split("|")]
+        if parts and parts[-1] == "" and line.endswith("|"):
+            parts.pop()
+        if parts and parts[0] == "" and line.startswith("|"):
+            parts.pop(0)
+        if parts and all(_MD_RULE.match(p) for p in parts if p):
+            return []
+        return parts
+    return _WS.split(line)
+
+
+def cells_from_text(text: str) -> list[list[str]]:
+    return [cells for cells in (cells_from_line(line) for line in text.split("\n")) if cells]

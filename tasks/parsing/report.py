@@ -1,0 +1,232 @@
+"""Report-level facts from normalised text: title, organization, year, dates, sections, scope.
+
+Pure functions over the Simplified, NFKC text (text.normalise). Each looks in
+the most reliable place first: the metadata block and the statistical-period
+sentence beat the title, which beats the signature, which beats the page date
+(mirrors re-date pages: report-format.md §5.7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_YEAR = r"((?:19|20)\d{2})"
+_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*)(\d{1,2})\s*(?:[-/.月]\s*)(\d{1,2})\s*日?")
+_TITLE = re.compile(r"(政府|政务)信息公开(工作)?(年度)?(报告|年报)")
+_ORG_SUFFIX = re.compile(
+    r"(人民政府|政府|办公室|办公厅|党政办|局|委员会|委|办|厅|中心|办事处|管委会|管理委员会|街道|镇|乡|院|所|队|站|署|部|会)$"
+)
+_META_DATE_FIELDS = ("发布日期", "公开日期", "发布时间", "发文日期", "成文日期", "生成日期")
+_META_ORG_FIELDS = ("发布机构", "发布单位", "发文机关", "发文单位", "公开单位", "信息来源", "来源")
+_PERIOD = re.compile(r"统计(?:期限|时限|区间|时间|周期|数据|范围)[^0-9]{0,12}" + _YEAR)
+_REGION_WIDE = re.compile(
+    r"全(?:市|区|县|省|州|盟|旗|自治区)(?:各级)?(?:各)?(?:行政机关|政府部门|政府系统)"
+    r"|综合(?:了)?(?:全?[市区县省])?各.{0,30}(?:编制|汇总|编写)"
+    r"|汇总.{0,12}各(?:乡镇|县|区|部门|单位)"
+)
+
+
+@dataclass
+class ReportFacts:
+    title: str | None
+    organization: str | None
+    organization_candidates: list[str]
+    year: int | None
+    year_source: str | None
+    publish_date: dt.date | None
+    overview: str | None
+    problems: str | None
+    other_matters: str | None
+    scope: str
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip().strip("|").strip() for ln in text.split("\n") if ln.strip().strip("|").strip()]
+
+
+def _to_date(m: re.Match) -> dt.date | None:
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+_META_FIELD_NAMES = (*_META_DATE_FIELDS, *_META_ORG_FIELDS, "索引号", "网站标识码", "主题分类", "分类", "类别", "文号",
+                    "发布文号", "时效", "有效性", "阅读", "浏览次数", "组配分类", "主题词")
+_META_FIELD = re.compile(r"(" + "|".join(sorted(map(re.escape, _META_FIELD_NAMES), key=len, reverse=True))
+                         + r")\s*[:：]?\s*\|?\s*")
+
+
+def metadata_fields(lines: list[str]) -> dict[str, str]:
+    """Label/value pairs of the metadata block (索引号 | … | 发布机构 | … ), first 15 lines.
+
+    Values run up to the next field name or cell border: page furniture glues fields together
+    ("来源:自贡市人民政府办公室类别:…发布时间:2025-01-17阅读:").
+    """
+    out: dict[str, str] = {}
+    for line in lines[:15]:
+        matches = list(_META_FIELD.finditer(line))
+        for n, m in enumerate(matches):
+            end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
+            value = line[m.end():end].split("|")[0].strip()
+            if value and m.group(1) not in out:
+                out[m.group(1)] = value
+    return out
+
+
+def find_title(lines: list[str]) -> tuple[str | None, int | None]:
+    for i, line in enumerate(lines[:25]):
+        if len(line) <= 60 and "《" not in line and _TITLE.search(line):
+            title = re.sub(r"^(标题|题目)[:：]", "", line)
+            # "来源:…发布时间:…" furniture glued to the title line
+            title = re.split(r"(来源|发布时间|发布日期)[:：]", title)[0].strip()
+            return title, i
+    return None, None
+
+
+def _clean_org(name: str) -> str | None:
+    name = re.sub(r"[\s|]", "", name)
+    name = re.sub(r"(关于|的)$", "", name)
+    name = name.strip("—-_:：,，")
+    if not name or len(name) > 40 or re.search(r"\d", name):
+        return None
+    return name
+
+
+def _org_like(line: str) -> bool:
+    return 2 <= len(line) <= 40 and not re.search(r"\d|[,，。;；:：]", line) and bool(_ORG_SUFFIX.search(line))
+
+
+def organization_from_title(title: str) -> str | None:
+    m = re.search(_YEAR + r"\s*年度?", title)
+    if not m:
+        head = _TITLE.split(title)[0]
+        return _clean_org(head) if head else None
+    before = title[: m.start()]
+    if _clean_org(before):
+        return _clean_org(before)
+    after = title[m.end():]
+    head = re.split(r"(政府|政务)信息公开", after)[0]
+    return _clean_org(head)
+
+
+def find_signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
+    """(body, date) of the closing signature: a date line near the end, the body just above it."""
+    tail = lines[-8:]
+    for j in range(len(tail) - 1, -1, -1):
+        m = _DATE.fullmatch(tail[j].replace(" ", ""))
+        if m:
+            body = tail[j - 1] if j > 0 and _org_like(tail[j - 1]) else None
+            return body, _to_date(m)
+    return None, None
+
+
+def find_year(text: str, title: str | None, publish_date: dt.date | None) -> tuple[int | None, str | None]:
+    m = _PERIOD.search(text[:5000])
+    if m:
+        return int(m.group(1)), "period"
+    if title:
+        m = re.search(_YEAR + r"\s*年", title)
+        if m:
+            return int(m.group(1)), "title"
+    m = re.search(_YEAR + r"\s*年度?(?:政府|政务)信息公开", text[:3000])
+    if m:
+        return int(m.group(1)), "text"
+    if publish_date:
+        return publish_date.year - 1, "publish_date"
+    return None, None
+
+
+_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]\s*(.{2,40})$")
+_SECTION_KEYS = {
+    "overview": ("总体情况", "概述", "基本情况"),
+    "active": ("主动公开",),
+    "requests": ("收到和处理", "依申请"),
+    "reviews": ("复议", "诉讼"),
+    "problems": ("问题", "不足", "改进"),
+    "other": ("其他需要报告", "其他事项", "其他需报告"),
+}
+_CHROME = re.compile(r"^(分享到|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|字号|相关链接|附件[:：]).*$")
+
+
+def find_sections(lines: list[str]) -> dict[str, str | None]:
+    heads: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if not m:
+            continue
+        for key, words in _SECTION_KEYS.items():
+            if any(w in m.group(1) for w in words):
+                heads.append((i, key))
+                break
+    out: dict[str, str | None] = {"overview": None, "problems": None, "other": None}
+    for n, (i, key) in enumerate(heads):
+        if key not in out or out[key] is not None:
+            continue
+        end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        body = []
+        for line in lines[i + 1:end]:
+            if _CHROME.match(line) or "|" in line:
+                break
+            body.append(line)
+        if key == "other":
+            # Drop the closing signature (body line + date line).
+            while body and (_DATE.fullmatch(body[-1].replace(" ", "")) or _org_like(body[-1])):
+                body.pop()
+        out[key] = "\n".join(body).strip() or None
+    return out
+
+
+def report_facts(text: str) -> ReportFacts:
+    lines = _lines(text)
+    meta = metadata_fields(lines)
+    title, title_idx = find_title(lines)
+    candidates: list[str] = []
+    if title:
+        org = organization_from_title(title)
+        if org:
+            candidates.append(org)
+        elif title_idx and _org_like(lines[title_idx - 1]):
+            candidates.append(lines[title_idx - 1])
+            title = lines[title_idx - 1] + title
+    sig_org, sig_date = find_signature(lines)
+    if sig_org:
+        candidates.append(sig_org)
+    for field in _META_ORG_FIELDS:
+        if field in meta and _org_like(meta[field]):
+            candidates.append(meta[field])
+    candidates = list(dict.fromkeys(c for c in candidates if c))
+
+    publish_date = None
+    for field in _META_DATE_FIELDS:
+        if field in meta:
+            m = _DATE.search(meta[field])
+            if m and (publish_date := _to_date(m)):
+                break
+    publish_date = publish_date or sig_date
+    year, year_source = find_year(text, title, publish_date)
+    sections = find_sections(lines)
+    scope = "region_wide" if _REGION_WIDE.search(text) else "self"
+    return ReportFacts(
+        title=title,
+        organization=candidates[0] if candidates else None,
+        organization_candidates=candidates,
+        year=year,
+        year_source=year_source,
+        publish_date=publish_date,
+        overview=sections["overview"],
+        problems=sections["problems"],
+        other_matters=sections["other"],
+        scope=scope,
+    )
+
+
+def looks_like_annual_report(text: str) -> bool:
+    """An OGI annual report names itself so, or prints the format's section headings."""
+    head = text[:4000]
+    if _TITLE.search(head):
+        return True
+    hits = sum(w in text for w in ("总体情况", "主动公开", "依申请公开", "行政复议", "政府信息公开"))
+    return hits >= 4

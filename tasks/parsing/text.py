@@ -1,0 +1,107 @@
+"""Text normalisation: bytes → Simplified, NFKC text. Pure functions, no I/O.
+
+Real copies arrive in GBK/GB18030 or UTF-8, in Traditional script from Big5
+gateways and spam mirrors, and often with pinyin after each character
+("區(qū)"), which no converter removes: the annotation is stripped first, then
+OpenCC t2s, then NFKC (fullwidth digits and punctuation → ASCII).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import charset_normalizer
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# A parenthesised lower-case syllable run right after a CJK character; needs a tone mark or a
+# plain syllable so that (试行), (GDP), 区(县) stay untouched.
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[(（]([a-z{_TONED}]{{1,7}})[)）]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class UndecodableDocument(ValueError):
+    """The bytes are not text in any encoding we read."""
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode document bytes: BOM/UTF-8 first, then a declared charset, then detection.
+
+    GBK pages are decoded as GB18030 (its superset) so rare characters survive.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    if declared:
+        declared = declared.lower().strip()
+        candidates.append("gb18030" if declared in {"gbk", "gb2312", "gb18030", "x-gbk"} else declared)
+    candidates.append("gb18030")
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _CJK.search(text):
+            return text
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise UndecodableDocument("bytes are not text in any known encoding")
+    return str(best)
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    """Remove pinyin annotations, repeatedly (mirrors write "和(he)(he)")."""
+    total = 0
+    while True:
+        text, n = _PINYIN.subn("", text)
+        total += n
+        if n == 0:
+            return text, total
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def detect_script(raw: str, simplified: str, pinyin_count: int) -> str:
+    """`traditional` when the source was written in Traditional characters."""
+    cjk = len(_CJK.findall(raw))
+    if cjk == 0:
+        return "simplified"
+    changed = sum(1 for a, b in zip(raw, simplified) if a != b) if len(raw) == len(simplified) else abs(
+        len(raw) - len(simplified)
+    )
+    return "traditional" if changed >= 10 and changed / cjk > 0.02 or pinyin_count >= 5 else "simplified"
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalise(raw: str) -> tuple[str, str]:
+    """Return (normalised text, script of the source)."""
+    without_pinyin, n_pinyin = strip_pinyin(raw)
+    simplified = to_simplified(without_pinyin)
+    script = detect_script(without_pinyin, simplified, n_pinyin)
+    text = nfkc(simplified).replace("\u3000", " ").replace("\xa0", " ")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), script
+
+
+_LABEL_JUNK = re.compile(r"[\s|\"'“”‘’「」『』]+")
+
+
+def compact(label: str) -> str:
+    """A label with whitespace, pipes and quotes removed, for keyword matching."""
+    return _LABEL_JUNK.sub("", label)
