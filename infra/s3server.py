@@ -203,6 +203,8 @@ class LocalS3Server:
         if self.is_running():
             return self
         weed = self._weed or find_weed()
+        if not (weed.is_file() and os.access(weed, os.X_OK)):
+            raise S3ServerError(f"SeaweedFS `weed` binary {weed} does not exist or is not executable")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         attempts = 3  # free ports can be taken between choosing and binding: retry then

@@ -8,12 +8,20 @@ Where labels were lost, figures are placed by position in the edition's row
 order, and only where that placement is unambiguous; a row whose figures
 cannot be aligned is published null with an issue. Numbers are never moved
 into a neighbouring column to make a row fit.
+
+Figures printed with no separator ("21710000218", crawler dumps of HTML
+tables) are split only where the table's own identities admit exactly one
+split: a 表三 row's 总计 is the sum of its six applicant columns, each 表四
+group's 总计 the sum of its four results, and a count never has a leading
+zero (except a lone 0). Spaces that survive in such dumps are hard cell
+boundaries. 表二 has no identity, so its run-together figures are not
+published.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.layouts import (
     ACTIVE_DISCLOSURE_ROWS,
@@ -22,6 +30,7 @@ from schemas.layouts import (
     EDITION_2019_MARKERS_T2,
     EDITION_2021_MARKERS_T2,
     REVIEW_COLUMNS,
+    T2_NOTE_COLUMNS,
     RowSpec,
 )
 from tasks.parsing.text import compact
@@ -35,7 +44,9 @@ _NUMBER = re.compile(
     r"^(?P<sign>[+\-])?(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?P<frac>\.\d+)?\s*"
     r"(?P<unit>万元|元|件|条|项|个|次|人次)?\s*(?P<note>[(（].*[)）])?\s*$"
 )
-_BLANK_MARKS = {"-", "—", "——", "–", "/", "\\", "无", "空", "0/", "--", "—/—", "/ "}
+_BLANK_MARKS = {"-", "—", "——", "–", "/", "\\", "无", "空", "0/", "--", "—/—", "/ ", "－", "／", "―"}
+# A figure's note wrapped onto its own line: "22" / "（其中修订 16 件）".
+_NOTE_LINE = re.compile(r"^[(（](?:其中|含|包括|包含|注)[^()（）]*[)）]$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,8 @@ class Token:
     line: int
     value: float | None = None
     unit: str | None = None
+    glued: bool = False  # digits of a cell dump with no separators: may hold several cells
+    note: str | None = None
 
 
 def classify(cell: str, line: int) -> Token:
@@ -59,12 +72,80 @@ def classify(cell: str, line: int) -> Token:
         value = float(digits + (m.group("frac") or ""))
         if m.group("sign") == "-":
             value = -value
-        return Token(NUM, text, line, value, m.group("unit"))
+        return Token(NUM, text, line, value, m.group("unit"), note=m.group("note"))
     return Token(LABEL, text, line)
 
 
+_RUN = re.compile(r"\d+(?:\.\d+)?")
+_ENUM_AFTER = ".．、"
+_GLUE_HINT = re.compile(r"[^\d\s.,，]\d{7,}")
+
+
+def glued_pieces(cell: str) -> list[tuple[str, str]]:
+    """A cell cut into ("label", text) and ("run", digits) pieces.
+
+    A row's digits that run into the next label's enumerator ("3200000326.属于…") give their last
+    digit to the label: enumerators of table rows are single digits.
+    """
+    pieces: list[tuple[str, str]] = []
+    label_start = 0
+    pos = 0
+    for m in _RUN.finditer(cell):
+        if m.start() < pos:
+            continue
+        run, s, e = m.group(), m.start(), m.end()
+        enum_follows = e < len(cell) and cell[e] in _ENUM_AFTER and (e + 1 == len(cell) or not cell[e + 1].isdigit())
+        if enum_follows and "." not in run:
+            if len(run) == 1:
+                continue  # "1.属于国家秘密": the enumerator belongs to the label
+            run, e = run[:-1], e - 1
+        if cell[label_start:s].strip():
+            pieces.append(("label", cell[label_start:s].strip()))
+        pieces.append(("run", run))
+        label_start = pos = e
+    if cell[label_start:].strip():
+        pieces.append(("label", cell[label_start:].strip()))
+    return pieces
+
+
+def _all_t3_specs() -> list[RowSpec]:
+    return APPLICATION_ROWS_2021 + APPLICATION_ROWS_2019
+
+
+def is_glued(rows: list[list[str]]) -> bool:
+    """Cells dumped with no separators: a 表三 row label directly followed by 7+ digits."""
+    specs = _all_t3_specs()
+    for cells in rows:
+        for cell in cells:
+            if not _GLUE_HINT.search(cell):
+                continue
+            pieces = glued_pieces(cell)
+            for (k1, t1), (k2, t2) in zip(pieces, pieces[1:]):
+                if k1 == "label" and k2 == "run" and len(t2) >= 7 and "。" not in t1[-40:]:
+                    label = compact(t1[-40:])
+                    if any(s.matches(label) for s in specs):
+                        return True
+    return False
+
+
 def tokenize(rows: list[list[str]]) -> list[Token]:
-    return [classify(cell, i) for i, cells in enumerate(rows) for cell in cells]
+    glued = is_glued(rows)
+    out: list[Token] = []
+    for i, cells in enumerate(rows):
+        joined = "".join(cells).replace(" ", "")
+        if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
+            out[-1] = replace(out[-1], note=joined)
+            continue
+        for cell in cells:
+            if not glued:
+                out.append(classify(cell, i))
+                continue
+            for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
+                if kind == "run" and "." not in text:
+                    out.append(Token(NUM, text, i, float(text), glued=True))
+                else:
+                    out.append(classify(text, i))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,6 +176,12 @@ class _Group:
     label_key: str | None
     label_text: str | None
     tokens: list[Token]
+    inline: bool = False  # the label is on the same line as the first figure
+    stray: bool = False  # figures on a line of their own that cannot be a row
+
+
+def _is_fig(t: Token) -> bool:
+    return t.kind in (NUM, BLANK)
 
 
 def _groups(tokens: list[Token], match) -> list[_Group]:
@@ -102,6 +189,7 @@ def _groups(tokens: list[Token], match) -> list[_Group]:
     groups: list[_Group] = []
     current: _Group | None = None
     pending_key = pending_text = None
+    pending_line = -1
     for tok in tokens:
         if tok.kind == LABEL:
             if current is not None:
@@ -109,10 +197,10 @@ def _groups(tokens: list[Token], match) -> list[_Group]:
                 current = None
             key = match(tok.text)
             if key is not None:
-                pending_key, pending_text = key, tok.text
+                pending_key, pending_text, pending_line = key, tok.text, tok.line
             continue
         if current is None:
-            current = _Group(pending_key, pending_text, [])
+            current = _Group(pending_key, pending_text, [], inline=pending_key is not None and pending_line == tok.line)
             pending_key = pending_text = None
         current.tokens.append(tok)
     if current is not None:
@@ -122,87 +210,282 @@ def _groups(tokens: list[Token], match) -> list[_Group]:
     return groups
 
 
-def _align(group: _Group, width: int) -> tuple[list[Token | None], str | None]:
-    """The row's cells, or an issue saying why they cannot be aligned to `width` columns."""
-    values = [t for t in group.tokens if t.kind in (NUM, BLANK)]
+# ---------------------------------------------------------------------------------------------
+# Aligning a row's cells
+
+# Identities that let run-together digits be split: {cell index: indices of the cells it sums}.
+T3_IDENTITY = {6: tuple(range(6))}
+T4_GROUP_IDENTITY = {4: (0, 1, 2, 3)}
+T4_IDENTITY = {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}
+_MAX_DIGITS = 9  # counts stay below 10^9 (report-format.md G-4)
+
+
+def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ...]], limit: int = 2
+                    ) -> list[list[int]]:
+    """Ways to cut digit runs into `width` counts that satisfy the identities (at most `limit`).
+
+    Each run holds one or more whole cells (a run boundary is a cell boundary); a count has no
+    leading zero unless it is 0.
+    """
+    if not runs or any(not r.isdigit() for r in runs) or len(runs) > width:
+        return []
+    suffix = [0] * (len(runs) + 1)
+    for i in range(len(runs) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + len(runs[i])
+    if suffix[0] < width:
+        return []
+    sols: list[list[int]] = []
+    cells: list[int] = []
+
+    def rec(ri: int, off: int) -> None:
+        if len(sols) >= limit:
+            return
+        if ri < len(runs) and off == len(runs[ri]):
+            rec(ri + 1, 0)
+            return
+        k = len(cells)
+        if ri == len(runs):
+            if k == width:
+                sols.append(list(cells))
+            return
+        left = width - k
+        if left <= 0 or len(runs) - ri > left or suffix[ri] - off < left:
+            return
+        run = runs[ri]
+        if k in forced:
+            s = str(sum(cells[j] for j in forced[k]))
+            if run.startswith(s, off):
+                cells.append(int(s))
+                rec(ri, off + len(s))
+                cells.pop()
+            return
+        if run[off] == "0":
+            lengths: range | list[int] = [1]
+        else:
+            lengths = range(1, min(len(run) - off, _MAX_DIGITS) + 1)
+        for n in lengths:
+            # Leave at least one digit for each cell still to come.
+            if suffix[ri] - off - n < left - 1:
+                break
+            cells.append(int(run[off:off + n]))
+            rec(ri, off + n)
+            cells.pop()
+
+    rec(0, 0)
+    return sols
+
+
+def _num(value: int, line: int) -> Token:
+    return Token(NUM, str(value), line, float(value))
+
+
+def _align(tokens: list[Token], width: int, identity: dict | None = None
+           ) -> tuple[list[Token | None], str | None, str | None]:
+    """(cells, problem, note): the row's cells, or why they cannot be aligned to `width` columns.
+
+    `note` reports a split made by the identities (an issue worth recording, not a problem).
+    """
+    values = [t for t in tokens if _is_fig(t)]
+    if any(t.glued for t in values):
+        return _align_glued(values, width, identity)
     if len(values) == width:
-        return [None if t.kind == BLANK else t for t in values], None
+        return [None if t.kind == BLANK else t for t in values], None, None
     if not any(t.kind == NUM for t in values):
-        return [None] * width, None  # printed blank
-    cells = group.tokens
+        return [None] * width, None, None  # printed blank
+    cells = tokens
     # Trailing empties after the figures are layout filler; an exact-width run with empties is positional.
     while cells and cells[-1].kind == EMPTY and len(cells) > width:
         cells = cells[:-1]
     while cells and cells[0].kind == EMPTY and len(cells) > width:
         cells = cells[1:]
     if len(cells) == width:
-        return [t if t.kind == NUM else None for t in cells], None
-    return [None] * width, f"{len(values)} figures where {width} columns are expected"
+        return [t if t.kind == NUM else None for t in cells], None, None
+    if identity and len(values) < width and all(t.kind == NUM and t.text.isdigit() for t in values):
+        # Cells that lost their separator in an otherwise separated table ("21 710000218").
+        sols = identity_splits([t.text for t in values], width, identity)
+        if len(sols) == 1:
+            line = values[0].line
+            return [_num(v, line) for v in sols[0]], None, "figures run together, split by the row identities"
+    return [None] * width, f"{len(values)} figures where {width} columns are expected", None
+
+
+def _align_glued(values: list[Token], width: int, identity: dict | None):
+    runs = [t.text if t.kind == NUM else "" for t in values]
+    if any(not r.isdigit() for r in runs):
+        return [None] * width, "run-together figures mixed with blank marks", None
+    if len(runs) == width and all(r == "0" or r[0] != "0" for r in runs):
+        return [_num(int(r), values[0].line) for r in runs], None, None  # every cell kept its boundary
+    if identity is None:
+        return [None] * width, "figures run together with no cell boundaries and no identity to check a split", \
+            None
+    sols = identity_splits(runs, width, identity)
+    if len(sols) == 1:
+        return [_num(v, values[0].line) for v in sols[0]], None, "figures run together, split by the row identities"
+    if not sols:
+        return [None] * width, "run-together figures: no split satisfies the row identities", None
+    return [None] * width, "run-together figures: more than one split satisfies the row identities", None
+
+
+def _aligns(tokens: list[Token], width: int) -> bool:
+    values = [t for t in tokens if _is_fig(t)]
+    if not any(t.kind == NUM for t in values) and not any(t.kind == BLANK for t in values):
+        return False
+    cells, problem, _ = _align(tokens, width)
+    return problem is None and len(values) <= width
 
 
 def _split_stacked(group: _Group, width: int) -> list[_Group]:
     """Rows stacked with no label between them (lost labels) split into rows of `width` figures.
 
-    Only when the figures are an exact multiple of the width and every cut falls on a line break;
-    the parts after the first are unlabelled and get placed by position.
+    A group whose lines each hold a whole row is cut at the line breaks; a line whose few figures
+    cannot be a row is kept apart as stray. In a one-cell-per-line layout the figures are cut into
+    rows of `width` only when they are an exact multiple of it. The parts after the first are
+    unlabelled and get placed by position.
     """
-    figures = [i for i, t in enumerate(group.tokens) if t.kind in (NUM, BLANK)]
-    if len(figures) <= width or len(figures) % width:
+    figures = [i for i, t in enumerate(group.tokens) if _is_fig(t)]
+    if len(figures) <= width or any(group.tokens[i].glued for i in figures):
         return [group]
-    parts, prev = [], 0
+    lines: dict[int, list[Token]] = {}
+    for t in group.tokens:
+        lines.setdefault(t.line, []).append(t)
+    if len(lines) > 1 and any(len(v) > 1 for v in lines.values()):
+        parts: list[_Group] = []
+        for toks in lines.values():
+            if not any(_is_fig(t) for t in toks):
+                continue
+            first = not parts
+            g = _Group(group.label_key if first else None, group.label_text if first else None, toks,
+                       inline=group.inline and first)
+            if not _aligns(toks, width):
+                g.stray = True
+                g.label_key = g.label_text = None
+            parts.append(g)
+        if any(not p.stray for p in parts):
+            if parts[0].stray and group.label_key is not None:
+                # The label belongs to the first real row, not to a stray figure before it.
+                real = next(p for p in parts if not p.stray)
+                real.label_key, real.label_text = group.label_key, group.label_text
+            return parts
+        return [group]
+    if len(figures) % width:
+        return [group]
+    cuts = []
     for k in range(width, len(figures), width):
         last, first = group.tokens[figures[k - 1]], group.tokens[figures[k]]
         if last.line == first.line:
             return [group]
-        parts.append(figures[k])
+        cuts.append(figures[k])
     out, start = [], 0
-    for n, cut in enumerate([*parts, len(group.tokens)]):
+    for n, cut in enumerate([*cuts, len(group.tokens)]):
         out.append(_Group(group.label_key if n == 0 else None, group.label_text if n == 0 else None,
-                          group.tokens[start:cut]))
+                          group.tokens[start:cut], inline=group.inline and n == 0))
         start = cut
     return out
 
 
-def _place_rows(
-    groups: list[_Group], specs: list[RowSpec], table: ParsedTable, table_name: str
-) -> None:
+# ---------------------------------------------------------------------------------------------
+# Placing rows
+
+
+def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str, identity: dict | None
+                    ) -> tuple[dict[int, list[Token | None]], list[Issue]]:
     """Assign groups to rows: by label, else by position after the last placed row."""
     index = {s.key: i for i, s in enumerate(specs)}
-    groups = [part for g in groups for part in _split_stacked(g, specs[index[g.label_key]].width
-                                                              if g.label_key in index else specs[0].width)]
+    issues: list[Issue] = []
     placed: dict[int, tuple[list[Token | None], bool]] = {}
     next_row = 0
     for g in groups:
-        has_figures = any(t.kind in (NUM, BLANK) for t in g.tokens)
+        has_figures = any(_is_fig(t) for t in g.tokens)
+        if g.stray:
+            issues.append(Issue("stray_figures", f"{table_name}: figures "
+                                + " ".join(t.text for t in g.tokens if _is_fig(t)) + " outside any row; ignored"))
+            continue
         if g.label_key is None and not has_figures:
             continue  # layout filler between header cells
         if g.label_key is not None and g.label_key in index:
             i = index[g.label_key]
             if i in placed and placed[i][1]:
                 # A labelled row claims a row filled by position: the positional guess was wrong.
-                table.issues.append(Issue("row_unplaced", f"{table_name}: unlabelled figures before "
-                                                          f"{specs[i].label} could not be placed"))
+                issues.append(Issue("row_unplaced", f"{table_name}: unlabelled figures before "
+                                                    f"{specs[i].label} could not be placed"))
             elif i in placed:
-                table.issues.append(Issue("row_repeated", f"{table_name}: {specs[i].label} printed twice; "
-                                                          "first kept"))
+                issues.append(Issue("row_repeated", f"{table_name}: {specs[i].label} printed twice; first kept"))
                 continue
         else:
             if not has_figures:
                 continue
             if next_row >= len(specs):
-                table.issues.append(Issue("row_unplaced", f"{table_name}: figures after the last row ignored"))
+                issues.append(Issue("row_unplaced", f"{table_name}: figures after the last row ignored"))
                 continue
             i = next_row
-            table.issues.append(Issue("row_by_position", f"{table_name}: unlabelled figures placed as "
-                                                         f"{specs[i].label} by position"))
-        cells, problem = _align(g, specs[i].width)
+            issues.append(Issue("row_by_position", f"{table_name}: unlabelled figures placed as "
+                                                   f"{specs[i].label} by position"))
+        cells, problem, note = _align(g.tokens, specs[i].width, identity)
         if problem:
-            table.issues.append(Issue("row_unalignable", f"{table_name} {specs[i].label}: {problem}; "
-                                                         "published null"))
+            issues.append(Issue("row_unalignable", f"{table_name} {specs[i].label}: {problem}; published null"))
+        if note:
+            issues.append(Issue("split_by_identity", f"{table_name} {specs[i].label}: {note}"))
         placed[i] = (cells, g.label_key is None)
         next_row = max(next_row, i + 1)
+    return {i: cells for i, (cells, _) in placed.items()}, issues
+
+
+def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: str, identity: dict | None
+                       ) -> tuple[dict[int, list[Token | None]], list[Issue]] | None:
+    """Every row by its position, when the rows of figures are exactly the edition's rows.
+
+    For tables whose labels came apart from their figures (PDF→markdown conversions): usable only
+    when there are exactly as many rows of figures as the edition has rows, every label printed on
+    the same line as its figures agrees with the position, and most rows carry such a label. Labels
+    on lines of their own are ignored here: they are the detached ones.
+    """
+    rows = [g for g in groups if not g.stray and any(_is_fig(t) for t in g.tokens)]
+    if len(rows) != len(specs):
+        return None
+    inline = 0
+    for spec, g in zip(specs, rows):
+        if g.inline and g.label_key is not None:
+            if g.label_key != spec.key:
+                return None
+            inline += 1
+    if inline * 2 < len(rows):
+        return None
+    issues: list[Issue] = []
+    placed: dict[int, list[Token | None]] = {}
+    for i, (spec, g) in enumerate(zip(specs, rows)):
+        cells, problem, note = _align(g.tokens, spec.width, identity)
+        if problem:
+            issues.append(Issue("row_unalignable", f"{table_name} {spec.label}: {problem}; published null"))
+        if note:
+            issues.append(Issue("split_by_identity", f"{table_name} {spec.label}: {note}"))
+        if not (g.inline and g.label_key == spec.key):
+            issues.append(Issue("row_by_position", f"{table_name}: figures placed as {spec.label} by position "
+                                                   "(the table has exactly its rows of figures)"))
+        placed[i] = cells
+    for g in groups:
+        if g.stray:
+            issues.append(Issue("stray_figures", f"{table_name}: figures "
+                                + " ".join(t.text for t in g.tokens if _is_fig(t)) + " outside any row; ignored"))
+    return placed, issues
+
+
+_PLACEMENT_PROBLEMS = {"row_unplaced", "row_repeated", "row_unalignable"}
+
+
+def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, table_name: str,
+                identity: dict | None = None) -> None:
+    index = {s.key: i for i, s in enumerate(specs)}
+    groups = [part for g in groups for part in _split_stacked(g, specs[index[g.label_key]].width
+                                                              if g.label_key in index else specs[0].width)]
+    placed, issues = _place_by_label(groups, specs, table_name, identity)
+    troubled = any(i.code in _PLACEMENT_PROBLEMS for i in issues) or len(placed) < len(specs)
+    if troubled:
+        by_position = _place_by_position(groups, specs, table_name, identity)
+        if by_position is not None:
+            placed, issues = by_position
+    table.issues.extend(issues)
     for i, spec in enumerate(specs):
-        cells = placed.get(i, (None, False))[0]
+        cells = placed.get(i)
         if cells is None:
             table.issues.append(Issue("row_missing", f"{table_name}: row {spec.label} not found"))
             cells = [None] * spec.width
@@ -210,7 +493,7 @@ def _place_rows(
         table.units[spec.key] = [None if t is None else t.unit for t in cells]
 
 
-def _matcher(specs: list[RowSpec], tokens_for_position=None):
+def _matcher(specs: list[RowSpec]):
     def match(text: str) -> str | None:
         label = compact(text)
         for spec in specs:
@@ -226,6 +509,14 @@ def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None) ->
         if tokens[i].kind == LABEL and pred(compact(tokens[i].text)):
             return i
     return None
+
+
+def _followed_by_cells(tokens: list[Token], i: int) -> bool:
+    """The label at i is a row label: cells (figures, blanks or empty cells) come before the next label."""
+    j = i + 1
+    while j < len(tokens) and tokens[j].kind != LABEL:
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,30 +552,54 @@ def read_applications(tokens: list[Token]) -> tuple[ParsedTable, int | None, int
         start = _find(tokens, _is_t3_start)
     if start is None:
         return ParsedTable(None), None, None
-    end_label = _find(tokens, _is_t3_end, start + 1)
-    # The table ends after the figures that follow 结转下年度 (the next label), or at 表四's header.
+    # The table ends after the figures of the 结转下年度 row, i.e. the first 结转下年度 label followed by
+    # cells (a column header "结转下年度" printed under a wrong header row is not the row), or at 表四.
+    t4 = _find(tokens, _is_t4_header, start + 1)
+    end_label = None
+    i = start
+    while True:
+        i = _find(tokens, _is_t3_end, i + 1, t4)
+        if i is None or _followed_by_cells(tokens, i):
+            end_label = i
+            break
+    if end_label is None:
+        end_label = _find(tokens, _is_t3_end, start + 1, t4)
     if end_label is not None:
         stop = _find(tokens, lambda s: True, end_label + 1)
         stop = len(tokens) if stop is None else stop
     else:
-        stop = _find(tokens, _is_t4_header, start + 1)
-        stop = len(tokens) if stop is None else stop
+        stop = len(tokens) if t4 is None else t4
     span = tokens[start:stop]
     compact_span = "".join(compact(t.text) for t in span if t.kind == LABEL)
     edition = "2021" if ("逾期不补正" in compact_span or "缴纳费用" in compact_span or "收费通知" in compact_span) \
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
     table = ParsedTable(edition, found=True)
-    _place_rows(_groups(span, _matcher(specs)), specs, table, "表三")
+    _place_rows(_groups(span, _matcher(specs)), specs, table, "表三", T3_IDENTITY)
     return table, start, stop
 
 
 # ---------------------------------------------------------------------------------------------
 # 表四
 
+_PROCEEDINGS = ("administrative_review", "litigation_direct", "litigation_after_review")
+
+
+def _proceeding_of(text: str) -> str | None:
+    """The one proceeding a label names (a header of a 表四 split into three small tables)."""
+    label = compact(text)
+    hits = []
+    if "复议后起诉" in label:
+        hits.append("litigation_after_review")
+    if "直接起诉" in label:
+        hits.append("litigation_direct")
+    if "行政复议" in label and "起诉" not in label and "行政诉讼" not in label:
+        hits.append("administrative_review")
+    return hits[0] if len(hits) == 1 else None
+
 
 def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
-    """表四: the 15 figures after its header (行政复议 … 总计)."""
+    """表四: the 15 figures after its header (行政复议 … 总计), in one row or in three parts of five."""
     head = _find(tokens, _is_t4_header, start)
     if head is None:
         return ParsedTable(None)
@@ -298,33 +613,71 @@ def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
             if len(label) > 8 and not any(w in label for w in _T4_HEADER_WORDS):
                 break
         stop += 1
-    # Skip the header labels, then take the first run of cells that holds figures.
-    groups = _groups(tokens[head:stop], lambda s: None)
-    run = None
-    for g in groups:
-        if any(t.kind in (NUM, BLANK) for t in g.tokens):
-            run = g
-            break
-        if g.tokens and all(t.kind == EMPTY for t in g.tokens) and len(g.tokens) >= 15:
-            run = g  # a row of empty cells: printed blank
-            break
     width = len(REVIEW_COLUMNS)
-    if run is None:
-        # Header with no figures at all: printed blank.
-        cells: list[Token | None] = [None] * width
-    else:
-        cells, problem = _align(run, width)
-        if problem:
-            table.issues.append(Issue("row_unalignable", f"表四: {problem}; published null"))
-    for p, proceeding in enumerate(("administrative_review", "litigation_direct", "litigation_after_review")):
+    cells: list[Token | None] = [None] * width
+    groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if any(_is_fig(t) for t in g.tokens)]
+    empty_row = next((g for g in _groups(tokens[head:stop], lambda s: None)
+                      if g.tokens and all(t.kind == EMPTY for t in g.tokens) and len(g.tokens) >= width), None)
+    if groups:
+        first = groups[0]
+        n_first = len([t for t in first.tokens if _is_fig(t)])
+        parts = [g for g in groups[:3]]
+        if n_first >= width or first.tokens[0].glued and len(groups) == 1 or len(groups) == 1:
+            row, problem, note = _align(first.tokens, width, T4_IDENTITY)
+            cells = row
+            if problem:
+                table.issues.append(Issue("row_unalignable", f"表四: {problem}; published null"))
+            if note:
+                table.issues.append(Issue("split_by_identity", f"表四: {note}"))
+        else:
+            cells = _reviews_in_parts(parts, table)
+    elif empty_row is None:
+        pass  # header with no figures at all: printed blank
+    for p, proceeding in enumerate(_PROCEEDINGS):
         part = cells[p * 5:(p + 1) * 5]
         table.rows[proceeding] = [None if t is None else t.value for t in part]
         table.units[proceeding] = [None if t is None else t.unit for t in part]
     return table
 
 
+def _reviews_in_parts(parts: list[_Group], table: ParsedTable) -> list[Token | None]:
+    """表四 printed as three tables of five (复议 / 直接起诉 / 复议后起诉), each under its own heading."""
+    width = len(REVIEW_COLUMNS)
+    aligned = []
+    for g in parts:
+        row, problem, note = _align(g.tokens, 5, T4_GROUP_IDENTITY)
+        if problem:
+            table.issues.append(Issue("row_unalignable", f"表四: {problem}; published null"))
+            return [None] * width
+        if note:
+            table.issues.append(Issue("split_by_identity", f"表四: {note}"))
+        aligned.append((g.label_key, row))
+    keys = [k for k, _ in aligned]
+    if len(aligned) == 3 and sorted(k for k in keys if k) == sorted(set(k for k in keys if k)) and (
+            all(keys) or not any(keys)):
+        order = keys if all(keys) else list(_PROCEEDINGS)
+        out: list[Token | None] = [None] * width
+        for key, (_, row) in zip(order, aligned):
+            p = _PROCEEDINGS.index(key)
+            out[p * 5:(p + 1) * 5] = row
+        if not all(keys):
+            table.issues.append(Issue("row_by_position", "表四: three parts of five placed in the printed order"))
+        return out
+    table.issues.append(Issue("row_unalignable", f"表四: {len(aligned)} parts of figures where one row of 15 or "
+                                                 "three labelled parts of 5 are expected; published null"))
+    return [None] * width
+
+
 # ---------------------------------------------------------------------------------------------
 # 表二
+
+
+def _note_column(note: str | None, metrics: tuple[str, ...]) -> int | None:
+    """The column a figure's note names ("其中修订16件" → issued, "含自然失效29件" → repealed)."""
+    if not note:
+        return None
+    hits = {i for i, m in enumerate(metrics) for word in T2_NOTE_COLUMNS.get(m, ()) if word in note}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable:
@@ -345,18 +698,42 @@ def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable
     edition = "2021" if is_2021 else "2019"
     specs = ACTIVE_DISCLOSURE_ROWS[edition]
     table = ParsedTable(edition, found=True)
+    all_groups = _groups(span, _matcher(specs))
     # Only labelled rows: 表二 rows have no fixed count of blank filler, so position is not trusted here.
-    groups = [g for g in _groups(span, _matcher(specs)) if g.label_key is not None]
+    groups = [g for g in all_groups if g.label_key is not None]
+    # Annotated figures standing alone ("22（其中修订16件）" pushed out of its row by a conversion).
+    orphans = [t for g in all_groups if g.label_key is None
+               for t in g.tokens if t.kind == NUM and t.note and not t.glued]
     index = {s.key: s for s in specs}
+    short_rows = []
     for g in groups:
         spec = index[g.label_key]
         if spec.key in table.rows:
             continue
-        cells, problem = _align(g, spec.width)
+        cells, problem, _ = _align(g.tokens, spec.width)
+        values = [t for t in g.tokens if _is_fig(t)]
+        if problem and len(values) == spec.width - 1 and spec.width > 1 and not any(t.glued for t in values):
+            short_rows.append((spec, values))
         if problem:
             table.issues.append(Issue("row_unalignable", f"表二 {spec.label}: {problem}; published null"))
         table.rows[spec.key] = [None if t is None else t.value for t in cells]
         table.units[spec.key] = [None if t is None else t.unit for t in cells]
+    if orphans and len(orphans) == len(short_rows):
+        # Each short row takes the loose figure whose note names its missing column; the printed
+        # figures keep their order in the other columns. Only when every pairing is unambiguous.
+        plan = []
+        for (spec, values), orphan in zip(short_rows, orphans):
+            col = _note_column(orphan.note, spec.metrics)
+            if col is None:
+                plan = []
+                break
+            plan.append((spec, values[:col] + [orphan] + values[col:], orphan))
+        for spec, row, orphan in plan:
+            table.rows[spec.key] = [None if t.kind == BLANK else t.value for t in row]
+            table.units[spec.key] = [None if t.kind == BLANK else t.unit for t in row]
+            table.issues = [i for i in table.issues if not (i.code == "row_unalignable" and spec.label in i.detail)]
+            table.issues.append(Issue("cell_from_note", f"表二 {spec.label}: the loose figure {orphan.text} "
+                                                        f"{orphan.note} placed by its note"))
     for spec in specs:
         if spec.key not in table.rows:
             table.issues.append(Issue("row_missing", f"表二: row {spec.label} not found"))

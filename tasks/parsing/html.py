@@ -1,0 +1,205 @@
+"""Text of a web page, with tables as " | "-separated rows. Pure: bytes in, str out.
+
+The page is parsed (selectolax/lexbor), never rendered: scripts, styles,
+forms and hidden elements are dropped, nothing executes. Output, one item
+per line:
+
+1. the <title>, then any metadata lines of the page (索引号, 发布日期,
+   发布机构, … ) that sit outside the article body;
+2. the article body: paragraphs and headings as plain lines, each table row
+   as one line of cells joined by " | ".
+
+A merged cell (rowspan/colspan) appears once in the row where it starts:
+repeating "11398889" across a colspan of 3 would invent two figures, and
+repeating a rowspan label adds nothing the table reader needs. An empty
+<td> stays an empty cell, so a blank figure keeps its column. A table that
+holds other tables is page layout, not data: its cells are read as blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tasks.parsing.text import decode_bytes
+
+_SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed", "select",
+         "option", "button", "input", "textarea", "head", "map", "audio", "video", "form"}
+_BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3", "h4",
+          "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address", "figure",
+          "figcaption", "center", "caption", "hr", "tbody", "thead", "tfoot", "tr", "td", "th", "table", "body",
+          "html", "font"}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META_LINE = re.compile(r"(索\s*引\s*号|发布日期|发文日期|成文日期|公开日期|发布时间|生成日期|发布机构|发文机关|"
+                        r"信息来源|来源|文\s*号|主题分类|索引號|發布日期|發文日期|發布時間|發布機構)\s*[:：]?")
+
+
+def _hidden(node) -> bool:
+    attrs = node.attributes
+    return "hidden" in attrs or bool(_HIDDEN.search(attrs.get("style") or ""))
+
+
+def _children(node):
+    child = node.child
+    while child is not None:
+        yield child
+        child = child.next
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+
+    def text(self, s: str) -> None:
+        self.buf.append(s)
+
+    def newline(self) -> None:
+        if self.buf:
+            line = _WS.sub(" ", "".join(self.buf)).strip()
+            if line:
+                self.lines.append(line)
+            self.buf = []
+
+    def line(self, s: str) -> None:
+        self.newline()
+        if s.strip():
+            self.lines.append(s)
+
+
+def _cell_text(cell) -> str:
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        for ch in _children(node):
+            tag = ch.tag
+            if tag == "-text":
+                parts.append(ch.text_content or "")
+            elif tag in _SKIP or tag == "-comment" or (tag and not tag.startswith("-") and _hidden(ch)):
+                continue
+            elif tag == "br" or tag in ("p", "div"):
+                # A wrapped label ("本年新<br>制作数量") is one label: no separator.
+                walk(ch)
+            else:
+                walk(ch)
+
+    walk(cell)
+    return _WS.sub(" ", "".join(parts)).strip().replace("|", "｜")
+
+
+def _has_nested_table(table) -> bool:
+    return table.css_first("table table") is not None or any(True for _ in table.css("td table, th table"))
+
+
+def _rows(table):
+    """The <tr> of this table (not of nested tables), in order."""
+    out = []
+
+    def walk(node) -> None:
+        for ch in _children(node):
+            if ch.tag == "tr":
+                out.append(ch)
+            elif ch.tag in ("thead", "tbody", "tfoot"):
+                walk(ch)
+
+    walk(table)
+    return out
+
+
+def _emit(node, out: _Lines) -> None:
+    for ch in _children(node):
+        tag = ch.tag
+        if tag == "-text":
+            out.text(ch.text_content or "")
+            continue
+        if not tag or tag.startswith("-") or tag in _SKIP:
+            continue
+        if _hidden(ch):
+            continue
+        if tag == "br":
+            out.newline()
+        elif tag == "table" and not _has_nested_table(ch):
+            out.newline()
+            for tr in _rows(ch):
+                cells = [_cell_text(c) for c in _children(tr) if c.tag in ("td", "th") and not _hidden(c)]
+                if not any(cells):
+                    if len(cells) > 1:
+                        out.line(" | ".join(cells))  # a row of empty cells: a printed-blank row
+                    continue
+                out.line(" | ".join(cells) if len(cells) > 1 else cells[0])
+            out.newline()
+        elif tag in _BLOCK:
+            out.newline()
+            _emit(ch, out)
+            out.newline()
+        else:
+            _emit(ch, out)
+
+
+def _lines_of(node) -> list[str]:
+    out = _Lines()
+    _emit(node, out)
+    out.newline()
+    return out.lines
+
+
+def _weight(node) -> int:
+    """Characters of text that are not link text (menus and lists of links are page chrome)."""
+    total = len(_WS.sub("", node.text(deep=True, separator="") or ""))
+    links = sum(len(_WS.sub("", a.text(deep=True, separator="") or "")) for a in node.css("a"))
+    return total - links
+
+
+def _article(body):
+    """The element holding the report: descend while one child holds most of the text."""
+    node = body
+    while True:
+        total = _weight(node)
+        if total <= 0:
+            return node
+        best, best_w = None, 0
+        for ch in _children(node):
+            if ch.tag and not ch.tag.startswith("-") and ch.tag not in _SKIP:
+                w = _weight(ch)
+                if w > best_w:
+                    best, best_w = ch, w
+        if best is None or best_w < 0.85 * total:
+            return node
+        node = best
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = _CHARSET.search(data[:8192])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def text_from_html(data: bytes) -> str:
+    """The page's text: title, metadata lines, then the article with tables as " | " rows."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    doc = LexborHTMLParser(decode_bytes(data, _declared_charset(data)))
+    lines: list[str] = []
+    title = doc.css_first("title")
+    if title is not None:
+        t = _WS.sub(" ", title.text() or "").strip()
+        if t:
+            lines.append(t)
+    body = doc.body
+    if body is None:
+        return "\n".join(lines)
+    for junk in body.css(",".join(sorted(_SKIP - {"head"}))):
+        junk.decompose()
+    article = _article(body)
+    if article is not body:
+        inside = _lines_of(article)
+        whole = _lines_of(body)
+        inside_set = set(inside)
+        meta = [ln for ln in whole if ln not in inside_set and len(ln) <= 200 and _META_LINE.search(ln)]
+        # Headings just above the article (an <h1> title outside the article div).
+        heads = [_WS.sub(" ", h.text() or "").strip() for h in body.css("h1, h2")]
+        heads = [h for h in heads if h and h not in inside_set and "公开" in h]
+        lines += heads[:2] + meta[:15] + inside
+    else:
+        lines += _lines_of(body)
+    return "\n".join(lines)

