@@ -55,7 +55,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 DEFAULT_BUCKET = "ogi-raw"
 DEFAULT_PORT = 8333
@@ -198,7 +198,7 @@ class LocalS3Server:
         """A boto3 S3 client for this server; keyword arguments go to botocore Config."""
         return _client(self.endpoint_url, self.access_key, self.secret_key, **config)
 
-    def start(self) -> LocalS3Server:
+    def start(self) -> Self:
         """Launch weed, wait until S3 answers and the bucket exists; return self."""
         if self.is_running():
             return self
@@ -242,8 +242,9 @@ class LocalS3Server:
                 except subprocess.TimeoutExpired:
                     _signal_group(proc.pid, signal.SIGKILL)
                     proc.wait(timeout=10)
-            elif proc is not None:
-                _signal_group(proc.pid, signal.SIGKILL)  # leader gone: leave nothing of its group
+                except BaseException:  # e.g. a second Ctrl-C while waiting: do not wait any longer
+                    _signal_group(proc.pid, signal.SIGKILL)
+                    raise
         finally:
             if self._sock_dir:
                 shutil.rmtree(self._sock_dir, ignore_errors=True)
@@ -257,7 +258,7 @@ class LocalS3Server:
             raise S3ServerError("server not started")
         return self._proc.wait()
 
-    def __enter__(self) -> LocalS3Server:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -465,7 +466,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Run a local S3 server (SeaweedFS weed mini) in the foreground until Ctrl-C.",
     )
     parser.add_argument("--dir", type=Path, default=Path("var/s3"), help="data directory (default var/s3)")
-    parser.add_argument("--bucket", default=DEFAULT_BUCKET, help=f"bucket to create (default {DEFAULT_BUCKET})")
+    parser.add_argument(
+        "--bucket", default=DEFAULT_BUCKET, help=f"bucket to create (default {DEFAULT_BUCKET})"
+    )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"S3 port (default {DEFAULT_PORT}; 0 = any free port)"
     )

@@ -112,5 +112,12 @@ ACTIVE_DISCLOSURE_ROWS = {
 # Header words that tell the editions' 表二 apart (report-format.md §2.5).
 EDITION_2021_MARKERS_T2 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 EDITION_2019_MARKERS_T2 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
+# Words of a figure's note that name its 表二 column ("22（其中修订16件）" is a count of documents made,
+# "55（含自然失效29件）" one of documents repealed), for a figure a conversion pushed out of its row.
+T2_NOTE_COLUMNS = {
+    "issued": ("修订", "制发", "新制定", "出台"),
+    "repealed": ("废止", "失效"),
+    "new_made": ("修订", "制发", "新制定", "出台"),
+}
 # Columns holding money: converted to 万元 from the unit printed in the cell.
 AMOUNT_METRICS = ("amount_10k_yuan", "procurement_amount_10k_yuan")

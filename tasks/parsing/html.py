@@ -88,6 +88,13 @@ def _cell_text(cell) -> str:
     return _WS.sub(" ", "".join(parts)).strip().replace("|", "｜")
 
 
+def _span(cell) -> int:
+    try:
+        return max(1, min(int((cell.attributes.get("colspan") or "1").strip()), 20))
+    except ValueError:
+        return 1
+
+
 def _has_nested_table(table) -> bool:
     return table.css_first("table table") is not None or any(True for _ in table.css("td table, th table"))
 
@@ -122,7 +129,14 @@ def _emit(node, out: _Lines) -> None:
         elif tag == "table" and not _has_nested_table(ch):
             out.newline()
             for tr in _rows(ch):
-                cells = [_cell_text(c) for c in _children(tr) if c.tag in ("td", "th") and not _hidden(c)]
+                cells = []
+                for c in _children(tr):
+                    if c.tag not in ("td", "th") or _hidden(c):
+                        continue
+                    text = _cell_text(c)
+                    # An empty cell spanning n columns is n blank cells; a figure spanning columns is
+                    # one figure (a width-1 row printed across the grid), so it is kept once.
+                    cells.extend([text] * (_span(c) if not text else 1))
                 if not any(cells):
                     if len(cells) > 1:
                         out.line(" | ".join(cells))  # a row of empty cells: a printed-blank row

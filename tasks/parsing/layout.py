@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
+# Page furniture left in text extracted from PDFs: "— 4 —", "- 4 -", "第 4 页", "第4页 共7页".
+# As cells they would read as a figure between two blank marks, inside a table split by the page.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–~－]+\s*\d{1,3}\s*[-—–~－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)\s*$"
+)
 _WS = re.compile(r"[ \t\u3000\xa0]+")
 
 
 def cells_from_line(line: str) -> list[str]:
     """Cells of one text line: pipe-separated when it has pipes, else whitespace-separated."""
     line = line.strip()
-    if not line:
+    if not line or _PAGE_NUMBER.match(line):
         return []
     if "|" in line:
         parts = [p.strip() for p in line.split("|")]

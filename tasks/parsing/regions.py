@@ -100,7 +100,7 @@ class _Index:
     short: dict[str, tuple[_Unit, ...]]  # short names: chain start / contiguous only
     generic: dict[str, tuple[_Unit, ...]]  # 城区/郊区/矿区…: only right after a parent match
     by_code: dict[str, tuple[_Unit, ...]]
-    max_len: int
+    lengths: dict[str, tuple[int, ...]]  # first char -> key lengths (longest first) over all three dicts
 
 
 # Pseudo prefectures of the table (municipality 市辖区/县, 省直辖县级 …): never names.
@@ -114,6 +114,8 @@ _SHORT_BLACKLIST = {
     "南海", "建设", "发展", "交通", "中央", "人民", "国家", "中国", "全国", "开发", "高新", "经济",
     "民权", "和顺", "安宁", "正安", "永和", "长江", "黄河", "白云", "南山", "江南", "江北", "西湖", "新城",
     "河东", "河西", "桥东", "桥西", "铁东", "铁西", "向阳", "东风", "宝山", "青山", "金山", "海港",
+    "振兴", "友好", "友谊", "前锋", "复兴", "合作", "共和", "新市", "市中", "市北", "市南", "西市", "港口",
+    "解放", "台湾", "东方红", "爱民", "运河", "通道", "安居", "新建",
 }
 
 
@@ -122,7 +124,8 @@ def _short_of(name: str, level: int, table_short: str | None) -> set[str]:
     if table_short and table_short != name and len(table_short) >= 2:
         out.add(table_short)
     if level == COUNTY and name.endswith("新区") and len(name) >= 4:
-        out.add(name[:-2])  # 浦东新区 -> 浦东 (table short is 浦东新)
+        out.discard(name[:-1])  # the table's 浦东新 / 滨海新 would match 滨海新城
+        out.add(name[:-2])  # 浦东新区 -> 浦东
     return {s for s in out if s not in _SHORT_BLACKLIST and s not in _GENERIC_COUNTY}
 
 
@@ -201,13 +204,18 @@ def _index() -> _Index:
             full.setdefault(a, []).append(u)
         for s in _short_of(name, level, sh):
             short.setdefault(s, []).append(u)
-    # A short name that is also a full name elsewhere (e.g. 吉林) stays a short name.
-    max_len = max(len(k) for d in (full, short, generic) for k in d)
+    lengths: dict[str, set[int]] = {}
+    for d in (full, short, generic):
+        for k in d:
+            lengths.setdefault(k[0], set()).add(len(k))
 
     def freeze(d):
         return {k: tuple(v) for k, v in d.items()}
 
-    return _Index(freeze(full), freeze(short), freeze(generic), freeze(by_code), max_len)
+    return _Index(
+        freeze(full), freeze(short), freeze(generic), freeze(by_code),
+        {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()},
+    )
 
 
 def _clip(year: int | None) -> int:
@@ -259,7 +267,8 @@ _SYSTEM_PREFIXES = (
     "中国银行保险监督管理委员会", "中国银行业监督管理委员会", "中国保险监督管理委员会",
     "中国证券监督管理委员会", "国家外汇管理局", "国家统计局", "国家邮政局", "中国气象局", "中国地震局",
     "国家粮食和物资储备局", "国家能源局", "国家药品监督管理局", "国家矿山安全监察局", "国家烟草专卖局",
-    "国家海洋局", "海关总署",
+    "国家海洋局", "海关总署", "国家金融监管总局", "中国银保监会", "中国银监会", "中国保监会", "中国证监会",
+    "银保监会", "银监会", "证监会",
 )
 _CENTRAL_BODIES = (
     "国务院", "国家", "中华人民共和国", "中央", "中共中央", "全国", "最高人民", "中国人民银行", "中国科学院",
@@ -272,11 +281,11 @@ _CENTRAL_BODIES = (
     "监察部", "铁道部", "人事部", "劳动和社会保障部", "建设部", "信息产业部", "中国国家铁路",
 )
 _LOCAL_MARKER_RE = re.compile(
-    r"省|(?<!城)市(?!场)|县|自治[区州县旗]|(?<!城)乡(?!村)|镇|街道|盟|旗|开发区|园区|新区|管委会|管理委员会"
+    r"省|(?<!城)市(?!场)|县|自治[区州县旗]|(?<!城)乡(?!村)|镇|街道|盟|旗|开发区|园区|新区|管委会"
     r"|分局|分行|支行|税务局|海关(?!总署)"
 )
 _TOWNSHIP_RE = re.compile(
-    r"^[\u4e00-\u9fff]{0,6}?(?:镇|乡|街道|苏木|区公所)"
+    r"^[\u4e00-\u9fff]{0,8}?(?:镇|乡|街道|苏木|区公所)"
     r"(?=人民政府|政府|办事处|党委|党工委|党政|综合|便民|财政|社会事务|经济发展|$|[(（])"
     r"|^[\u4e00-\u9fff]{0,8}?办事处"
 )
@@ -293,18 +302,17 @@ def _normalize(s: str) -> str:
     return s
 
 
+_SYSTEM_PREFIX_RE = re.compile(
+    "^(?:" + "|".join(sorted(map(re.escape, _SYSTEM_PREFIXES), key=len, reverse=True)) + ")+"
+)
+
+
 def _strip_prefixes(s: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for p in _SYSTEM_PREFIXES:
-            if s.startswith(p) and len(s) > len(p):
-                s = s[len(p):]
-                changed = True
-    return s
+    m = _SYSTEM_PREFIX_RE.match(s)
+    return s[m.end():] if m else s
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Parse:
     name: str
     state: tuple[_Unit, ...]  # candidates for the body's deepest named unit
@@ -319,7 +327,7 @@ def _short_ok(units: tuple[_Unit, ...], rest: str) -> bool:
         return False  # a different unit (full name not in the table)
     if _TOWNSHIP_RE.match(rest):
         return False  # 东方红街道 / 滨江新区办事处 / 长安镇
-    if rest.startswith("新区") and all(u.level == COUNTY for u in units):
+    if rest.startswith(("新区", "新城")) and all(u.level == COUNTY for u in units):
         return False  # 滨江新区 is not 滨江区
     return True
 
@@ -335,28 +343,35 @@ def _scan(s: str, year: int) -> _Parse:
     rest_start = 0
     while i < n:
         found = None
-        for L in range(min(idx.max_len, n - i), 1, -1):
+        for L in idx.lengths.get(s[i], ()):
+            if i + L > n:
+                continue
             sub = s[i:i + L]
-            kind = None
-            units = idx.full.get(sub)
-            if units:
-                kind = "full"
-            elif (i == 0 or i == last_end) and sub in idx.short:
-                units, kind = idx.short[sub], "short"
-            elif i == last_end and state and sub in idx.generic:
-                units, kind = idx.generic[sub], "generic"
-            if not kind:
-                continue
-            cands, used = _in_year(units, year)
-            if not cands:
-                continue
-            if kind == "short":
-                top = min(u.level for u in cands)
-                cands = tuple(u for u in cands if u.level == top)
-                if not _short_ok(cands, s[i + L:]):
+            options = []  # (kind, units), most specific dictionary first
+            if sub in idx.full:
+                options.append(("full", idx.full[sub]))
+            if (i == 0 or i == last_end) and sub in idx.short:
+                options.append(("short", idx.short[sub]))
+            if i == last_end and state and sub in idx.generic:
+                options.append(("generic", idx.generic[sub]))
+            # units valid in the report year win over other vintages, whichever dictionary
+            # (2024 "梅县" is the short of 梅县区, not the 梅县 abolished in 2013)
+            ranked = sorted(
+                ((_in_year(units, year), kind) for kind, units in options),
+                key=lambda t: (t[0][1] is None, abs((t[0][1] or 0) - year)),
+            )
+            for (cands, used), kind in ranked:
+                if not cands:
                     continue
-            found = (sub, cands, used, kind)
-            break
+                if kind == "short":
+                    top = min(u.level for u in cands)
+                    cands = tuple(u for u in cands if u.level == top)
+                    if not _short_ok(cands, s[i + L:]):
+                        continue
+                found = (sub, cands, used, kind)
+                break
+            if found:
+                break
         if not found:
             i += 1
             continue
@@ -384,6 +399,7 @@ def _scan(s: str, year: int) -> _Parse:
     return _Parse(s, state, tuple(tokens), township, vintage, tuple(notes))
 
 
+@functools.lru_cache(maxsize=65536)
 def _parse_name(raw: str, year: int) -> _Parse:
     s = _normalize(raw)
     p = _scan(_strip_prefixes(s), year)
@@ -392,8 +408,8 @@ def _parse_name(raw: str, year: int) -> _Parse:
         if alt != s:
             q = _scan(_strip_prefixes(alt), year)
             if q.state:
-                q.notes = q.notes + (f"ocr_alias:{s}→{alt}",)
-                return q
+                return _Parse(q.name, q.state, q.tokens, q.township, q.vintage,
+                              q.notes + (f"ocr_alias:{s}→{alt}",))
     return p
 
 
@@ -511,6 +527,19 @@ def _code_matches(u: _Unit, code: str) -> int:
     return 1 if code[:2] == u.code[:2] else 0
 
 
+_MUNICIPALITIES = {"11", "12", "31", "50"}
+
+
+def _compatible(u: _Unit, code: str) -> bool:
+    """A metadata / url code that does not contradict unit u (same province for province-level
+    codes or bodies and municipalities, else same prefecture)."""
+    if code[:2] != u.code[:2]:
+        return False
+    if code[2:] == "0000" or u.level == PROVINCE or code[:2] in _MUNICIPALITIES:
+        return True
+    return code[:4] == u.pref4
+
+
 def _pick_by_code(state: tuple[_Unit, ...], code: str) -> tuple[_Unit, ...]:
     scores = [_code_matches(u, code) for u in state]
     best = max(scores)
@@ -578,6 +607,8 @@ def resolve_region(
 ) -> Region:
     """Place the body named by ``names`` (priority order) on GB/T 2260 codes as of ``year``."""
     y = _clip(year)
+    if isinstance(names, str):
+        names = [names]
     names = [n for n in (names or []) if n and n.strip()]
     parses = [_parse_name(n, y) for n in names]
     evidence: list[str] = []
@@ -603,7 +634,18 @@ def resolve_region(
             if len(units) == 1:
                 return _region_from(units[0], "unknown", [urlc[1]],
                                     "region_partial: placed by the source url only; body level unknown")
+        idx = _index()
+        for n in names:
+            head = _strip_prefixes(_normalize(n))[:2]
+            if head in idx.generic:
+                units, _ = _in_year(idx.generic[head], y)
+                if units:
+                    return _unknown([f"name:{head}"], f"region_ambiguous: {head} matches {_fmt(units)}"
+                                    if len(units) > 1 else
+                                    f"region_ambiguous: {head} is a generic name; its city is not named")
         shown = names[0] if names else ""
+        if township:
+            return _unknown([], f"region_unresolved: township body without its county in {shown!r}")
         return _unknown([], f"region_unresolved: no administrative name in {shown!r}")
 
     township = township or primary.township
@@ -654,9 +696,8 @@ def resolve_region(
             break
     if issue is None and meta:
         code, ev = meta[0]
-        if code != "100000" and _units_for_code(code, y) and _code_matches(u, code) < 2:
-            if not (u.level == PROVINCE and code[:2] == u.code[:2]):
-                issue = f"region_conflict: {ev} disagrees with {u.code}"
-                evidence.append(f"conflict:{ev}")
+        if code != "100000" and _units_for_code(code, y) and not _compatible(u, code):
+            issue = f"region_conflict: {ev} disagrees with {u.code}"
+            evidence.append(f"conflict:{ev}")
     level = "township" if township else _LEVEL_NAME[u.level]
     return _region_from(u, level, evidence, issue)

@@ -42,8 +42,17 @@ class ReportFacts:
     scope: str
 
 
+_MARKUP = re.compile(r"^(?:#{1,6}\s+|\*\*)|\*\*$")
+
+
 def _lines(text: str) -> list[str]:
-    return [ln.strip().strip("|").strip() for ln in text.split("\n") if ln.strip().strip("|").strip()]
+    """Non-empty lines without table borders and markdown heading/bold marks (converted PDFs)."""
+    out = []
+    for ln in text.split("\n"):
+        ln = _MARKUP.sub("", ln.strip().strip("|").strip()).strip()
+        if ln:
+            out.append(ln)
+    return out
 
 
 def _to_date(m: re.Match) -> dt.date | None:
@@ -78,6 +87,10 @@ def metadata_fields(lines: list[str]) -> dict[str, str]:
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None]:
     for i, line in enumerate(lines[:25]):
+        # A title wrapped across two lines ("2025 年XX政府信息公开" / "工作年度报告").
+        if (i + 1 < len(lines) and not _TITLE.search(line) and "信息公开" in line and len(line) <= 40
+                and len(lines[i + 1]) <= 12 and _TITLE.search(line + lines[i + 1])):
+            line = line + lines[i + 1]
         if len(line) <= 60 and "《" not in line and _TITLE.search(line):
             title = re.sub(r"^(标题|题目)[:：]", "", line)
             # "来源:…发布时间:…" furniture glued to the title line

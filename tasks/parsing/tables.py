@@ -128,6 +128,22 @@ def is_glued(rows: list[list[str]]) -> bool:
     return False
 
 
+_LABEL_THEN_FIGURE = re.compile(r"^(.*[^\d\s.．、,，])(\d+(?:\.\d+)?)$")
+
+
+def _row_label_then_figure(cell: str) -> tuple[str, str] | None:
+    """ "行政许可550": a row label with its first figure glued on (PDF text lines); row labels never end
+    in a digit."""
+    m = _LABEL_THEN_FIGURE.match(cell.strip())
+    if not m or len(m.group(1)) > 80:
+        return None
+    label = compact(m.group(1))
+    if any(s.matches(label) for s in _all_t3_specs()) or any(
+            s.pattern and re.fullmatch(s.pattern, label) for specs in ACTIVE_DISCLOSURE_ROWS.values() for s in specs):
+        return m.group(1), m.group(2)
+    return None
+
+
 def tokenize(rows: list[list[str]]) -> list[Token]:
     glued = is_glued(rows)
     out: list[Token] = []
@@ -138,7 +154,12 @@ def tokenize(rows: list[list[str]]) -> list[Token]:
             continue
         for cell in cells:
             if not glued:
-                out.append(classify(cell, i))
+                tok = classify(cell, i)
+                split = _row_label_then_figure(cell) if tok.kind == LABEL and cell[-1:].isdigit() else None
+                if split:
+                    out.extend((classify(split[0], i), classify(split[1], i)))
+                else:
+                    out.append(tok)
                 continue
             for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
                 if kind == "run" and "." not in text:
@@ -165,10 +186,11 @@ class ParsedTable:
     units: dict[str, list[str | None]] = field(default_factory=dict)
     found: bool = False
     issues: list[Issue] = field(default_factory=list)
+    unread: bool = False  # found, but its figures could not be read (not the same as printed blank)
 
     @property
     def blank(self) -> bool:
-        return self.found and all(v is None for vals in self.rows.values() for v in vals)
+        return self.found and not self.unread and all(v is None for vals in self.rows.values() for v in vals)
 
 
 @dataclass
@@ -300,12 +322,8 @@ def _align(tokens: list[Token], width: int, identity: dict | None = None
         cells = cells[1:]
     if len(cells) == width:
         return [t if t.kind == NUM else None for t in cells], None, None
-    if identity and len(values) < width and all(t.kind == NUM and t.text.isdigit() for t in values):
-        # Cells that lost their separator in an otherwise separated table ("21 710000218").
-        sols = identity_splits([t.text for t in values], width, identity)
-        if len(sols) == 1:
-            line = values[0].line
-            return [_num(v, line) for v in sols[0]], None, "figures run together, split by the row identities"
+    # No identity split here: in a separated layout a short row has usually lost a blank cell, and
+    # "1 0 0 0 0 12" (total blank) would split as 1|0|0|0|0|1|2 with a valid total.
     return [None] * width, f"{len(values)} figures where {width} columns are expected", None
 
 
@@ -483,6 +501,11 @@ def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, 
         by_position = _place_by_position(groups, specs, table_name, identity)
         if by_position is not None:
             placed, issues = by_position
+    splits = [i for i in issues if i.code == "split_by_identity"]
+    if len(splits) > 1:
+        issues = [i for i in issues if i.code != "split_by_identity"]
+        issues.append(Issue("split_by_identity", f"{table_name}: {len(splits)} rows printed with run-together "
+                                                 "figures, each split the one way its row identity allows"))
     table.issues.extend(issues)
     for i, spec in enumerate(specs):
         cells = placed.get(i)
@@ -511,12 +534,16 @@ def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None) ->
     return None
 
 
-def _followed_by_cells(tokens: list[Token], i: int) -> bool:
-    """The label at i is a row label: cells (figures, blanks or empty cells) come before the next label."""
-    j = i + 1
-    while j < len(tokens) and tokens[j].kind != LABEL:
-        return True
-    return False
+def _followed_by_cells(tokens: list[Token], i: int, width: int = 7) -> bool:
+    """The label at i is a row label: figures, or a printed-blank row of empty cells, follow it."""
+    empties = 0
+    for tok in tokens[i + 1:]:
+        if tok.kind == LABEL:
+            break
+        if _is_fig(tok):
+            return True
+        empties += 1
+    return empties >= width
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,23 +643,18 @@ def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
     groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if any(_is_fig(t) for t in g.tokens)]
-    empty_row = next((g for g in _groups(tokens[head:stop], lambda s: None)
-                      if g.tokens and all(t.kind == EMPTY for t in g.tokens) and len(g.tokens) >= width), None)
     if groups:
         first = groups[0]
-        n_first = len([t for t in first.tokens if _is_fig(t)])
-        parts = [g for g in groups[:3]]
-        if n_first >= width or first.tokens[0].glued and len(groups) == 1 or len(groups) == 1:
+        figures = [len([t for t in g.tokens if _is_fig(t)]) for g in groups]
+        if len(groups) >= 3 and figures[:3] == [5, 5, 5] and not any(t.glued for t in first.tokens):
+            cells = _reviews_in_parts(groups[:3], table)
+        else:
             row, problem, note = _align(first.tokens, width, T4_IDENTITY)
             cells = row
             if problem:
                 table.issues.append(Issue("row_unalignable", f"表四: {problem}; published null"))
             if note:
                 table.issues.append(Issue("split_by_identity", f"表四: {note}"))
-        else:
-            cells = _reviews_in_parts(parts, table)
-    elif empty_row is None:
-        pass  # header with no figures at all: printed blank
     for p, proceeding in enumerate(_PROCEEDINGS):
         part = cells[p * 5:(p + 1) * 5]
         table.rows[proceeding] = [None if t is None else t.value for t in part]
@@ -698,6 +720,17 @@ def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable
     edition = "2021" if is_2021 else "2019"
     specs = ACTIVE_DISCLOSURE_ROWS[edition]
     table = ParsedTable(edition, found=True)
+    if any(t.glued for t in span):
+        # Run-together cells and no identity to check where one ends: not published, even where
+        # a row has one reading only, since a lost blank cell or a digit of the next label would go
+        # unnoticed.
+        table.unread = True
+        table.issues.append(Issue("row_unalignable", "表二: figures run together with no separators and no "
+                                                     "identity to check a split; published null"))
+        for spec in specs:
+            table.rows[spec.key] = [None] * spec.width
+            table.units[spec.key] = [None] * spec.width
+        return table
     all_groups = _groups(span, _matcher(specs))
     # Only labelled rows: 表二 rows have no fixed count of blank filler, so position is not trusted here.
     groups = [g for g in all_groups if g.label_key is not None]

@@ -29,9 +29,10 @@ ORIGINAL_NAMES = [
 ]
 
 
-@pytest.fixture
-def server(tmp_path: Path):
-    with LocalS3Server(tmp_path / "s3") as s3:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    # One server for the read/write tests (a start + stop costs ~2 s); they use distinct keys.
+    with LocalS3Server(tmp_path_factory.mktemp("shared") / "s3") as s3:
         yield s3
 
 
@@ -43,7 +44,9 @@ def _listening(port: int) -> bool:
 
 def _weed_sockets(ports: dict[str, int]) -> list[Path]:
     return [
-        p for p in Path("/tmp").glob("seaweedfs-*.sock") if p.stem.rsplit("-", 1)[-1] in map(str, ports.values())
+        p
+        for p in Path("/tmp").glob("seaweedfs-*.sock")
+        if p.stem.rsplit("-", 1)[-1] in map(str, ports.values())
     ]
 
 
@@ -112,7 +115,9 @@ def test_non_ascii_object_keys_work(server: LocalS3Server):
     s3 = server.client()
     key = f"raw/2023/{ORIGINAL_NAMES[1]}"
     s3.put_object(Bucket=server.bucket, Key=key, Body=b"doc")
-    assert [o["Key"] for o in s3.list_objects_v2(Bucket=server.bucket, Prefix="raw/2023/")["Contents"]] == [key]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=server.bucket, Prefix="raw/2023/")["Contents"]] == [
+        key
+    ]
     assert s3.get_object(Bucket=server.bucket, Key=key)["Body"].read() == b"doc"
 
 
@@ -186,11 +191,10 @@ def test_fixed_port(tmp_path: Path):
 
 def test_context_manager_stops_on_exception(tmp_path: Path):
     server = LocalS3Server(tmp_path / "s3")
-    with pytest.raises(RuntimeError, match="boom"):
-        with server:
-            pid, port = server.pid, server.port
-            assert pid is not None and _listening(port)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), server:
+        pid, port = server.pid, server.port
+        assert pid is not None and _listening(port)
+        raise RuntimeError("boom")
     assert not server.is_running()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

@@ -1,0 +1,67 @@
+"""Parser throughput on the shared corpora (not a test): documents per second per core.
+
+    .venv/bin/python tests/bench_parse.py [--rounds N]
+
+Runs `parse_document` single-threaded over seeds + peer, text/HTML and PDF
+separately (a PDF costs ~100x a text page), and prints docs/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import PEER, SEEDS, corpus_documents  # noqa: E402
+
+
+def _parse_all(docs: list[tuple[str, bytes]], parse) -> tuple[int, int]:
+    ok = failed = 0
+    for name, data in docs:
+        try:
+            parse(data, name)
+            ok += 1
+        except Exception:  # noqa: BLE001 - a benchmark counts failures, it does not stop on them
+            failed += 1
+    return ok, failed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rounds", type=int, default=5, help="passes over the text/HTML documents")
+    ap.add_argument("--pdf-rounds", type=int, default=2, help="passes over the PDF documents")
+    args = ap.parse_args()
+
+    from tasks.parsing.document import parse_document
+
+    paths = corpus_documents(SEEDS) + corpus_documents(PEER)
+    docs = [(p.name, p.read_bytes()) for p in paths]
+    pdfs = [d for d in docs if d[1][:5] == b"%PDF-"]
+    texts = [d for d in docs if d[1][:5] != b"%PDF-"]
+    _parse_all(docs[:2], parse_document)  # warm-up: imports, OpenCC dictionary, regex compilation
+
+    for label, group, rounds in (("text+HTML", texts, args.rounds), ("PDF", pdfs, args.pdf_rounds)):
+        if not group:
+            continue
+        start = time.process_time()
+        wall = time.perf_counter()
+        ok = failed = 0
+        for _ in range(rounds):
+            o, f = _parse_all(group, parse_document)
+            ok += o
+            failed += f
+        cpu = time.process_time() - start
+        wall = time.perf_counter() - wall
+        size = sum(len(d[1]) for d in group) / len(group) / 1024
+        print(f"{label:10s} {len(group):3d} docs x {rounds} rounds (avg {size:.0f} KiB): "
+              f"{(ok + failed) / cpu:8.1f} docs/s/core (CPU {cpu:.2f}s, wall {wall:.2f}s), "
+              f"{failed // rounds} failing")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

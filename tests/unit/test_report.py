@@ -1,0 +1,60 @@
+"""tasks.parsing.report on small strings: title, organization, year, dates, sections, scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tasks.parsing.report import looks_like_annual_report, report_facts
+from tasks.parsing.text import normalise
+
+
+def facts(raw: str):
+    return report_facts(normalise(raw)[0])
+
+
+def test_title_wrapped_over_two_lines():
+    f = facts("正文\n2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n本年度报告中所列数据统计期限为 2025\n年 1 月 1 日至 12 月 31 日。")
+    assert f.title == "2025 年上海市人民政府办公厅政府信息公开工作年度报告"
+    assert f.organization == "上海市人民政府办公厅"
+    assert f.year == 2025
+
+
+def test_markdown_heading_marks_are_not_part_of_the_title():
+    f = facts("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告\n\n沐阳县人民政府\n(2026年1月23日)\n"
+              "本报告所列数据统计期限从2025年1月1日至2025年12月31日止。\n六、其他需要报告的事项\n无。\n沐阳县人民政府\n2026年1月23日")
+    assert f.organization == "沐阳县人民政府"
+    assert f.year == 2025
+    assert f.publish_date == dt.date(2026, 1, 23)
+
+
+def test_metadata_block_date_and_period_year():
+    f = facts("标题: 平潭综合实验区2024年度政府信息公开工作年度报告\n发布时间: 2025-03-10 15:35\n"
+              "发布机构: 平潭综合实验区管委会办公室\n本报告所列数据统计期限为2024年1月1日至2024年12月31日。")
+    assert f.year == 2024 and f.year_source == "period"
+    assert f.publish_date == dt.date(2025, 3, 10)
+    assert f.organization == "平潭综合实验区"
+
+
+def test_traditional_title():
+    f = facts("蘇州市姑蘇區黨政辦公室2024年政府信息公開工作年度報告")
+    assert f.organization == "苏州市姑苏区党政办公室"
+    assert f.year == 2024
+
+
+def test_region_wide_scope():
+    assert facts("测试市2025年政府信息公开工作年度报告\n2025年，全市各级行政机关扎实推进政务公开工作。").scope == "region_wide"
+    assert facts("某区2025年政府信息公开工作年度报告\n本机关扎实推进政务公开工作。").scope == "self"
+
+
+def test_sections():
+    f = facts("某区2024年政府信息公开工作年度报告\n一、总体情况\n总体。\n二、主动公开政府信息情况\n规章 | 0\n"
+              "五、存在的主要问题及改进情况\n问题。\n六、其他需要报告的事项\n无。\n某区人民政府\n2025年1月20日")
+    assert f.overview == "总体。"
+    assert f.problems == "问题。"
+    assert f.other_matters == "无。"
+    assert f.publish_date == dt.date(2025, 1, 20)
+
+
+def test_looks_like_annual_report():
+    assert looks_like_annual_report("XX市2024年政府信息公开工作年度报告")
+    assert not looks_like_annual_report("关于印发某某办法的通知")
