@@ -50,24 +50,34 @@ def _kind(name: str, data: bytes) -> str:
     return "text"
 
 
+_ARCHIVES = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"\xd0\xcf\x11\xe0")
+
+
 def document_text(data: bytes, name: str) -> tuple[str, list[list[str]], str]:
     """(normalised text, cells, script) for any layout we read."""
+    if data.startswith(_ARCHIVES):
+        raise Unparseable("archive", "the document is an archive or an Office file, not text, HTML or PDF")
     kind = _kind(name, data)
-    if kind == "pdf":
-        from tasks.parsing import pdf
+    if kind != "pdf" and b"\x00" in data[:4096]:
+        raise Unparseable("binary", "the document is binary, not text, HTML or PDF")
+    try:
+        if kind == "pdf":
+            from tasks.parsing import pdf
 
-        raw = pdf.text_from_pdf(data)
-    elif kind == "html":
-        from tasks.parsing import html
+            try:
+                raw = pdf.text_from_pdf(data)
+            except Exception as e:  # the PDF library's own errors: broken or encrypted files
+                raise Unparseable("unreadable_pdf", f"the PDF could not be read: {type(e).__name__}: {e}") from e
+            if not raw.strip():
+                raise Unparseable("no_text_layer", "the PDF has no text layer (a scan needs OCR)")
+        elif kind == "html":
+            from tasks.parsing import html
 
-        raw = html.text_from_html(data)
-    else:
-        if b"\x00" in data[:4096]:
-            raise Unparseable("binary", "the document is binary, not text, HTML or PDF")
-        try:
+            raw = html.text_from_html(data)
+        else:
             raw = text.decode_bytes(data)
-        except text.UndecodableDocument as e:
-            raise Unparseable("undecodable", str(e)) from e
+    except text.UndecodableDocument as e:
+        raise Unparseable("undecodable", str(e)) from e
     normalised, script = text.normalise(raw)
     return normalised, layout.cells_from_text(normalised), script
 
