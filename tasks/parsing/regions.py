@@ -44,15 +44,15 @@ resolved from the name alone: without a deciding signal the result is
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
-from typing import Sequence
 from urllib.parse import urlsplit
 
-__all__ = ["Region", "resolve_region", "TABLE_FILE", "YEAR_MIN", "YEAR_MAX"]
+__all__ = ["TABLE_FILE", "YEAR_MAX", "YEAR_MIN", "Region", "resolve_region"]
 
 TABLE_FILE = "location_year_20251201.csv"
 YEAR_MIN, YEAR_MAX = 1980, 2024
@@ -103,20 +103,23 @@ class _Index:
     lengths: dict[str, tuple[int, ...]]  # first char -> key lengths (longest first) over all three dicts
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # Pseudo prefectures of the table (municipality 市辖区/县, 省直辖县级 …): never names.
 _PSEUDO_PREFECTURES = {"市辖区", "县", "市", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 # Two-character county names that are ordinary words: need a parent right before them.
-_GENERIC_COUNTY = {"城区", "郊区", "矿区", "市区", "新区", "东区", "西区", "南区", "北区", "一区", "二区", "盐区"}
+_GENERIC_COUNTY = frozenset(_words("城区 郊区 矿区 市区 新区 东区 西区 南区 北区 一区 二区 盐区"))
 # Short names that begin common words of body names (公安局, 自然资源局, 太湖流域管理局 …).
-_SHORT_BLACKLIST = {
-    "公安", "资源", "太湖", "东方", "和平", "光明", "新华", "城关", "城中", "城东", "城西", "城南", "城北",
-    "平安", "长安", "永安", "安全", "民主", "团结", "红旗", "胜利", "前进", "新兴", "新民", "文化", "东海",
-    "南海", "建设", "发展", "交通", "中央", "人民", "国家", "中国", "全国", "开发", "高新", "经济",
-    "民权", "和顺", "安宁", "正安", "永和", "长江", "黄河", "白云", "南山", "江南", "江北", "西湖", "新城",
-    "河东", "河西", "桥东", "桥西", "铁东", "铁西", "向阳", "东风", "宝山", "青山", "金山", "海港",
-    "振兴", "友好", "友谊", "前锋", "复兴", "合作", "共和", "新市", "市中", "市北", "市南", "西市", "港口",
-    "解放", "台湾", "东方红", "爱民", "运河", "通道", "安居", "新建",
-}
+_SHORT_BLACKLIST = frozenset(
+    _words(
+        "公安 振兴 解放 长江 人民 市北 城东 东风 海港 新市 资源 红旗 白云 东方 民权 通道 光明 向阳 市南 中国 平安 永和 "
+        "西湖 桥东 新城 合作 台湾 铁西 共和 全国 西市 新建 城北 新华 河东 安全 开发 城南 东海 宝山 安居 友谊 江北 市中 "
+        "发展 安宁 爱民 胜利 正安 城西 城中 前进 永安 友好 江南 新兴 桥西 团结 民主 运河 文化 青山 太湖 东方红 高新 南海 "
+        "国家 城关 长安 复兴 和平 中央 河西 铁东 建设 黄河 和顺 新民 港口 金山 前锋 经济 南山 交通"
+    )
+)
 
 
 def _short_of(name: str, level: int, table_short: str | None) -> set[str]:
@@ -163,15 +166,24 @@ def _load_table() -> dict[tuple, tuple[int, str | None]]:
     df = pl.read_csv(raw, infer_schema_length=0).with_columns(pl.col("year").cast(pl.Int64))
     df = df.filter(pl.col("year").is_between(YEAR_MIN, YEAR_MAX)).with_columns(pl.col("rank").cast(pl.Int64))
     df = df.with_columns(
-        pl.when(pl.col("rank") == PROVINCE).then(pl.col("province_adcode"))
-        .when(pl.col("rank") == PREFECTURE).then(pl.col("city_adcode"))
-        .otherwise(pl.col("county_adcode")).alias("code"),
-        pl.when(pl.col("rank") == PROVINCE).then(pl.col("province_name"))
-        .when(pl.col("rank") == PREFECTURE).then(pl.col("city_name"))
-        .otherwise(pl.col("county_name")).alias("name"),
-        pl.when(pl.col("rank") == PROVINCE).then(pl.col("province_short"))
-        .when(pl.col("rank") == PREFECTURE).then(pl.col("city_short"))
-        .otherwise(pl.col("county_short")).alias("short"),
+        pl.when(pl.col("rank") == PROVINCE)
+        .then(pl.col("province_adcode"))
+        .when(pl.col("rank") == PREFECTURE)
+        .then(pl.col("city_adcode"))
+        .otherwise(pl.col("county_adcode"))
+        .alias("code"),
+        pl.when(pl.col("rank") == PROVINCE)
+        .then(pl.col("province_name"))
+        .when(pl.col("rank") == PREFECTURE)
+        .then(pl.col("city_name"))
+        .otherwise(pl.col("county_name"))
+        .alias("name"),
+        pl.when(pl.col("rank") == PROVINCE)
+        .then(pl.col("province_short"))
+        .when(pl.col("rank") == PREFECTURE)
+        .then(pl.col("city_short"))
+        .otherwise(pl.col("county_short"))
+        .alias("short"),
         pl.when(pl.col("rank") == COUNTY).then(pl.col("city_adcode")).alias("pcode"),
         pl.when(pl.col("rank") == COUNTY).then(pl.col("city_name")).alias("pname"),
     )
@@ -213,7 +225,10 @@ def _index() -> _Index:
         return {k: tuple(v) for k, v in d.items()}
 
     return _Index(
-        freeze(full), freeze(short), freeze(generic), freeze(by_code),
+        freeze(full),
+        freeze(short),
+        freeze(generic),
+        freeze(by_code),
         {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()},
     )
 
@@ -224,7 +239,8 @@ def _clip(year: int | None) -> int:
     return min(max(int(year), YEAR_MIN), YEAR_MAX)
 
 
-def _in_year(units: Sequence[_Unit], year: int) -> tuple[tuple[_Unit, ...], int | None]:
+@functools.lru_cache(maxsize=262144)
+def _in_year(units: tuple[_Unit, ...], year: int) -> tuple[tuple[_Unit, ...], int | None]:
     """Units valid in ``year``; else those of the nearest year that has any (historical names)."""
     bit = 1 << (year - YEAR_MIN)
     hit = tuple(u for u in units if u.years & bit)
@@ -262,23 +278,19 @@ def _consistent(a: _Unit, b: _Unit) -> bool:
 _WS_RE = re.compile(r"[\s\u200b\u3000·•]+")
 # "XX省人民政府驻北京办事处" belongs to the sending government: cut at 驻.
 _ZHU_RE = re.compile(r"驻[\u4e00-\u9fff]{1,12}?(?:办事处|联络处|办公室|办)")
-_SYSTEM_PREFIXES = (
-    "中国共产党", "中共", "中华人民共和国", "国家税务总局", "中国人民银行", "国家金融监督管理总局",
-    "中国银行保险监督管理委员会", "中国银行业监督管理委员会", "中国保险监督管理委员会",
-    "中国证券监督管理委员会", "国家外汇管理局", "国家统计局", "国家邮政局", "中国气象局", "中国地震局",
-    "国家粮食和物资储备局", "国家能源局", "国家药品监督管理局", "国家矿山安全监察局", "国家烟草专卖局",
-    "国家海洋局", "海关总署", "国家金融监管总局", "中国银保监会", "中国银监会", "中国保监会", "中国证监会",
-    "银保监会", "银监会", "证监会",
+_SYSTEM_PREFIXES = _words(
+    "中国共产党 中共 中华人民共和国 国家税务总局 中国人民银行 国家金融监督管理总局 中国银行保险监督管理委员会 "
+    "中国银行业监督管理委员会 中国保险监督管理委员会 中国证券监督管理委员会 国家外汇管理局 国家统计局 国家邮政局 中国气象局 "
+    "中国地震局 国家粮食和物资储备局 国家能源局 国家药品监督管理局 国家矿山安全监察局 国家烟草专卖局 国家海洋局 海关总署 "
+    "国家金融监管总局 中国银保监会 中国银监会 中国保监会 中国证监会 银保监会 银监会 证监会"
 )
-_CENTRAL_BODIES = (
-    "国务院", "国家", "中华人民共和国", "中央", "中共中央", "全国", "最高人民", "中国人民银行", "中国科学院",
-    "中国社会科学院", "中国工程院", "中国气象局", "中国地震局", "中国证券监督管理委员会",
-    "中国银行保险监督管理委员会", "中国银行业监督管理委员会", "中国保险监督管理委员会", "中国民用航空局",
-    "中国民航局", "新华通讯社", "新华社", "海关总署", "审计署", "外交部", "国防部", "教育部", "科学技术部",
-    "科技部", "工业和信息化部", "公安部", "安全部", "民政部", "司法部", "财政部", "人力资源和社会保障部",
-    "自然资源部", "生态环境部", "住房和城乡建设部", "交通运输部", "水利部", "农业农村部", "商务部",
-    "文化和旅游部", "退役军人事务部", "应急管理部", "国土资源部", "环境保护部", "农业部", "文化部", "卫生部",
-    "监察部", "铁道部", "人事部", "劳动和社会保障部", "建设部", "信息产业部", "中国国家铁路",
+_CENTRAL_BODIES = _words(
+    "国务院 国家 中华人民共和国 中央 中共中央 全国 最高人民 中国人民银行 中国科学院 中国社会科学院 中国工程院 中国气象局 "
+    "中国地震局 中国证券监督管理委员会 中国银行保险监督管理委员会 中国银行业监督管理委员会 中国保险监督管理委员会 "
+    "中国民用航空局 中国民航局 新华通讯社 新华社 海关总署 审计署 外交部 国防部 教育部 科学技术部 科技部 工业和信息化部 公安部 "
+    "安全部 民政部 司法部 财政部 人力资源和社会保障部 自然资源部 生态环境部 住房和城乡建设部 交通运输部 水利部 农业农村部 "
+    "商务部 文化和旅游部 退役军人事务部 应急管理部 国土资源部 环境保护部 农业部 文化部 卫生部 监察部 铁道部 人事部 "
+    "劳动和社会保障部 建设部 信息产业部 中国国家铁路"
 )
 _LOCAL_MARKER_RE = re.compile(
     r"省|(?<!城)市(?!场)|县|自治[区州县旗]|(?<!城)乡(?!村)|镇|街道|盟|旗|开发区|园区|新区|管委会"
@@ -309,7 +321,7 @@ _SYSTEM_PREFIX_RE = re.compile(
 
 def _strip_prefixes(s: str) -> str:
     m = _SYSTEM_PREFIX_RE.match(s)
-    return s[m.end():] if m else s
+    return s[m.end() :] if m else s
 
 
 @dataclass(frozen=True)
@@ -327,9 +339,8 @@ def _short_ok(units: tuple[_Unit, ...], rest: str) -> bool:
         return False  # a different unit (full name not in the table)
     if _TOWNSHIP_RE.match(rest):
         return False  # 东方红街道 / 滨江新区办事处 / 长安镇
-    if rest.startswith(("新区", "新城")) and all(u.level == COUNTY for u in units):
-        return False  # 滨江新区 is not 滨江区
-    return True
+    # 滨江新区 is not 滨江区
+    return not (rest.startswith(("新区", "新城")) and all(u.level == COUNTY for u in units))
 
 
 def _scan(s: str, year: int) -> _Parse:
@@ -346,7 +357,7 @@ def _scan(s: str, year: int) -> _Parse:
         for L in idx.lengths.get(s[i], ()):
             if i + L > n:
                 continue
-            sub = s[i:i + L]
+            sub = s[i : i + L]
             options = []  # (kind, units), most specific dictionary first
             if sub in idx.full:
                 options.append(("full", idx.full[sub]))
@@ -354,19 +365,20 @@ def _scan(s: str, year: int) -> _Parse:
                 options.append(("short", idx.short[sub]))
             if i == last_end and state and sub in idx.generic:
                 options.append(("generic", idx.generic[sub]))
+            if not options:
+                continue
             # units valid in the report year win over other vintages, whichever dictionary
             # (2024 "梅县" is the short of 梅县区, not the 梅县 abolished in 2013)
-            ranked = sorted(
-                ((_in_year(units, year), kind) for kind, units in options),
-                key=lambda t: (t[0][1] is None, abs((t[0][1] or 0) - year)),
-            )
+            ranked = [(_in_year(units, year), kind) for kind, units in options]
+            if len(ranked) > 1:
+                ranked.sort(key=lambda t: (t[0][1] is None, abs((t[0][1] or 0) - year)))
             for (cands, used), kind in ranked:
                 if not cands:
                     continue
                 if kind == "short":
                     top = min(u.level for u in cands)
                     cands = tuple(u for u in cands if u.level == top)
-                    if not _short_ok(cands, s[i + L:]):
+                    if not _short_ok(cands, s[i + L :]):
                         continue
                 found = (sub, cands, used, kind)
                 break
@@ -408,8 +420,9 @@ def _parse_name(raw: str, year: int) -> _Parse:
         if alt != s:
             q = _scan(_strip_prefixes(alt), year)
             if q.state:
-                return _Parse(q.name, q.state, q.tokens, q.township, q.vintage,
-                              q.notes + (f"ocr_alias:{s}→{alt}",))
+                return _Parse(
+                    q.name, q.state, q.tokens, q.township, q.vintage, q.notes + (f"ocr_alias:{s}→{alt}",)
+                )
     return p
 
 
@@ -461,35 +474,106 @@ def _metadata_codes(text: str) -> list[tuple[str, str]]:
 
 
 _PROVINCE_HOSTS = {
-    "beijing.gov.cn": "110000", "tj.gov.cn": "120000", "tianjin.gov.cn": "120000", "hebei.gov.cn": "130000",
-    "shanxi.gov.cn": "140000", "nmg.gov.cn": "150000", "ln.gov.cn": "210000", "jl.gov.cn": "220000",
-    "hlj.gov.cn": "230000", "sh.gov.cn": "310000", "shanghai.gov.cn": "310000", "jiangsu.gov.cn": "320000",
-    "zj.gov.cn": "330000", "ah.gov.cn": "340000", "fujian.gov.cn": "350000", "jiangxi.gov.cn": "360000",
-    "shandong.gov.cn": "370000", "henan.gov.cn": "410000", "hubei.gov.cn": "420000", "hunan.gov.cn": "430000",
-    "gd.gov.cn": "440000", "gxzf.gov.cn": "450000", "hainan.gov.cn": "460000", "cq.gov.cn": "500000",
-    "sc.gov.cn": "510000", "guizhou.gov.cn": "520000", "yn.gov.cn": "530000", "xizang.gov.cn": "540000",
-    "shaanxi.gov.cn": "610000", "gansu.gov.cn": "620000", "qinghai.gov.cn": "630000", "nx.gov.cn": "640000",
+    "beijing.gov.cn": "110000",
+    "tj.gov.cn": "120000",
+    "tianjin.gov.cn": "120000",
+    "hebei.gov.cn": "130000",
+    "shanxi.gov.cn": "140000",
+    "nmg.gov.cn": "150000",
+    "ln.gov.cn": "210000",
+    "jl.gov.cn": "220000",
+    "hlj.gov.cn": "230000",
+    "sh.gov.cn": "310000",
+    "shanghai.gov.cn": "310000",
+    "jiangsu.gov.cn": "320000",
+    "zj.gov.cn": "330000",
+    "ah.gov.cn": "340000",
+    "fujian.gov.cn": "350000",
+    "jiangxi.gov.cn": "360000",
+    "shandong.gov.cn": "370000",
+    "henan.gov.cn": "410000",
+    "hubei.gov.cn": "420000",
+    "hunan.gov.cn": "430000",
+    "gd.gov.cn": "440000",
+    "gxzf.gov.cn": "450000",
+    "hainan.gov.cn": "460000",
+    "cq.gov.cn": "500000",
+    "sc.gov.cn": "510000",
+    "guizhou.gov.cn": "520000",
+    "yn.gov.cn": "530000",
+    "xizang.gov.cn": "540000",
+    "shaanxi.gov.cn": "610000",
+    "gansu.gov.cn": "620000",
+    "qinghai.gov.cn": "630000",
+    "nx.gov.cn": "640000",
     "xinjiang.gov.cn": "650000",
     # prefecture portals (those that separate common same-name districts)
-    "nanjing.gov.cn": "320100", "xz.gov.cn": "320300", "suzhou.gov.cn": "320500", "nantong.gov.cn": "320600",
-    "huaian.gov.cn": "320800", "hangzhou.gov.cn": "330100", "ningbo.gov.cn": "330200",
-    "zhoushan.gov.cn": "330900", "fuzhou.gov.cn": "350100", "nc.gov.cn": "360100", "kaifeng.gov.cn": "410200",
-    "wuhan.gov.cn": "420100", "gz.gov.cn": "440100", "chengdu.gov.cn": "510100", "zg.gov.cn": "510300",
-    "guiyang.gov.cn": "520100", "lasa.gov.cn": "540100", "xa.gov.cn": "610100", "lanzhou.gov.cn": "620100",
-    "changchun.gov.cn": "220100", "shenyang.gov.cn": "210100", "sjz.gov.cn": "130100",
-    "pingtan.gov.cn": "350128", "zhuji.gov.cn": "330681",
+    "nanjing.gov.cn": "320100",
+    "xz.gov.cn": "320300",
+    "suzhou.gov.cn": "320500",
+    "nantong.gov.cn": "320600",
+    "huaian.gov.cn": "320800",
+    "hangzhou.gov.cn": "330100",
+    "ningbo.gov.cn": "330200",
+    "zhoushan.gov.cn": "330900",
+    "fuzhou.gov.cn": "350100",
+    "nc.gov.cn": "360100",
+    "kaifeng.gov.cn": "410200",
+    "wuhan.gov.cn": "420100",
+    "gz.gov.cn": "440100",
+    "chengdu.gov.cn": "510100",
+    "zg.gov.cn": "510300",
+    "guiyang.gov.cn": "520100",
+    "lasa.gov.cn": "540100",
+    "xa.gov.cn": "610100",
+    "lanzhou.gov.cn": "620100",
+    "changchun.gov.cn": "220100",
+    "shenyang.gov.cn": "210100",
+    "sjz.gov.cn": "130100",
+    "pingtan.gov.cn": "350128",
+    "zhuji.gov.cn": "330681",
     # district portals
-    "bjchy.gov.cn": "110105", "bjtzh.gov.cn": "110112", "shpt.gov.cn": "310107",
+    "bjchy.gov.cn": "110105",
+    "bjtzh.gov.cn": "110112",
+    "shpt.gov.cn": "310107",
 }
 _TAX_HOSTS = {
-    "beijing": "110000", "tianjin": "120000", "hebei": "130000", "shanxi": "140000", "neimenggu": "150000",
-    "liaoning": "210000", "dalian": "210200", "jilin": "220000", "heilongjiang": "230000",
-    "shanghai": "310000", "jiangsu": "320000", "zhejiang": "330000", "ningbo": "330200", "anhui": "340000",
-    "fujian": "350000", "xiamen": "350200", "jiangxi": "360000", "shandong": "370000", "qingdao": "370200",
-    "henan": "410000", "hubei": "420000", "hunan": "430000", "guangdong": "440000", "shenzhen": "440300",
-    "guangxi": "450000", "hainan": "460000", "chongqing": "500000", "sichuan": "510000", "guizhou": "520000",
-    "yunnan": "530000", "xizang": "540000", "shaanxi": "610000", "gansu": "620000", "qinghai": "630000",
-    "ningxia": "640000", "xinjiang": "650000",
+    "beijing": "110000",
+    "tianjin": "120000",
+    "hebei": "130000",
+    "shanxi": "140000",
+    "neimenggu": "150000",
+    "liaoning": "210000",
+    "dalian": "210200",
+    "jilin": "220000",
+    "heilongjiang": "230000",
+    "shanghai": "310000",
+    "jiangsu": "320000",
+    "zhejiang": "330000",
+    "ningbo": "330200",
+    "anhui": "340000",
+    "fujian": "350000",
+    "xiamen": "350200",
+    "jiangxi": "360000",
+    "shandong": "370000",
+    "qingdao": "370200",
+    "henan": "410000",
+    "hubei": "420000",
+    "hunan": "430000",
+    "guangdong": "440000",
+    "shenzhen": "440300",
+    "guangxi": "450000",
+    "hainan": "460000",
+    "chongqing": "500000",
+    "sichuan": "510000",
+    "guizhou": "520000",
+    "yunnan": "530000",
+    "xizang": "540000",
+    "shaanxi": "610000",
+    "gansu": "620000",
+    "qinghai": "630000",
+    "ningxia": "640000",
+    "xinjiang": "650000",
 }
 
 
@@ -553,7 +637,7 @@ def _parent_tokens(u: _Unit) -> set[str]:
     if u.level == COUNTY and u.prefecture_name and u.prefecture_name not in _PSEUDO_PREFECTURES:
         toks.add(u.prefecture_name)
     # short forms: strip the usual suffixes
-    for nm in list(toks):
+    for nm in tuple(toks):
         for suf in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", "地区", "盟"):
             if nm.endswith(suf) and len(nm) - len(suf) >= 2:
                 toks.add(nm[: -len(suf)])
@@ -618,7 +702,9 @@ def resolve_region(
     if primary is None:
         if names and any(_is_central(n) for n in names):
             c = next(n for n in names if _is_central(n))
-            return Region(None, None, None, None, None, None, "central", "00", (f"name:{_normalize(c)}",), None)
+            return Region(
+                None, None, None, None, None, None, "central", "00", (f"name:{_normalize(c)}",), None
+            )
         meta = _metadata_codes(text)
         for code, ev in meta:
             if code == "100000":
@@ -632,17 +718,24 @@ def resolve_region(
         if urlc:
             units = _units_for_code(urlc[0], y)
             if len(units) == 1:
-                return _region_from(units[0], "unknown", [urlc[1]],
-                                    "region_partial: placed by the source url only; body level unknown")
+                return _region_from(
+                    units[0],
+                    "unknown",
+                    [urlc[1]],
+                    "region_partial: placed by the source url only; body level unknown",
+                )
         idx = _index()
         for n in names:
             head = _strip_prefixes(_normalize(n))[:2]
             if head in idx.generic:
                 units, _ = _in_year(idx.generic[head], y)
                 if units:
-                    return _unknown([f"name:{head}"], f"region_ambiguous: {head} matches {_fmt(units)}"
-                                    if len(units) > 1 else
-                                    f"region_ambiguous: {head} is a generic name; its city is not named")
+                    return _unknown(
+                        [f"name:{head}"],
+                        f"region_ambiguous: {head} matches {_fmt(units)}"
+                        if len(units) > 1
+                        else f"region_ambiguous: {head} is a generic name; its city is not named",
+                    )
         shown = names[0] if names else ""
         if township:
             return _unknown([], f"region_unresolved: township body without its county in {shown!r}")

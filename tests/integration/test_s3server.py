@@ -241,3 +241,13 @@ def test_operator_command_runs_until_ctrl_c(tmp_path: Path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_stop_escalates_when_sigterm_is_too_slow(tmp_path: Path):
+    server = LocalS3Server(tmp_path / "s3", stop_timeout=0.01).start()
+    pid = server.pid
+    server.stop()  # SIGTERM, then SIGQUIT: the Go runtime dumps its goroutines into weed.log
+    assert not server.is_running()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert "goroutine " in server.log_path.read_text(errors="replace")

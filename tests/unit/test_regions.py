@@ -8,6 +8,7 @@ csv module, so a wrong expectation cannot hide behind a wrong resolver.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -92,7 +93,14 @@ GOLD = [
     (["滨江新区办事处", "靖江市滨江新区办事处"], 2020, "320000", "321200", "321282", "32"),
     (["靖江市滨江新区办事处", "滨江新区办事处"], 2020, "320000", "321200", "321282", "32"),
     (["自贡市人民政府办公室"], 2024, "510000", "510300", None, "51"),
-    (["诸暨市人民政府", "诸暨市人民政府办公室", "诸暨市政府办公室", "诸暨市"], 2024, "330000", "330600", "330681", "33"),
+    (
+        ["诸暨市人民政府", "诸暨市人民政府办公室", "诸暨市政府办公室", "诸暨市"],
+        2024,
+        "330000",
+        "330600",
+        "330681",
+        "33",
+    ),
     (["淮安市人民政府", "淮安市人民政府办公室", "淮安市"], 2024, "320000", "320800", None, "32"),
     (["淮安市洪泽区人民政府", "洪泽区人民政府"], 2023, "320000", "320800", "320813", "32"),
     (["淮安市洪泽区人民政府", "洪泽区人民政府"], 2024, "320000", "320800", "320813", "32"),
@@ -298,7 +306,12 @@ def test_expected_codes_exist_in_table(table, names, year, prov, pref, county, l
 @pytest.mark.parametrize("names,year,prov,pref,county,level,name", CASES, ids=lambda v: str(v)[:20])
 def test_real_body_names(names, year, prov, pref, county, level, name):
     r = resolve_region(names, year=year)
-    assert (r.province_code, r.prefecture_code, r.county_code, r.admin_level) == (prov, pref, county, level), r
+    assert (r.province_code, r.prefecture_code, r.county_code, r.admin_level) == (
+        prov,
+        pref,
+        county,
+        level,
+    ), r
     assert r.issue is None, r
     if level == C:
         assert r.province == "00"
@@ -361,9 +374,19 @@ DISAMBIGUATED = [
     (["鼓楼区人民政府"], {"url": "https://www.nanjing.gov.cn/xxgk/1.html"}, "320106", "url:"),
     (["鼓楼区人民政府"], {"url": "http://www.fuzhou.gov.cn/zwgk/1.htm"}, "350102", "url:"),
     (["通州区人民政府"], {"url": "https://www.beijing.gov.cn/a/b.html"}, "110112", "url:"),
-    (["鼓楼区财政局"], {"text": "索引号：" + _uscc("320302") + "/2024-00012 发布机构：鼓楼区财政局"}, "320302", "metadata:"),
+    (
+        ["鼓楼区财政局"],
+        {"text": "索引号：" + _uscc("320302") + "/2024-00012 发布机构：鼓楼区财政局"},
+        "320302",
+        "metadata:",
+    ),
     (["普陀区人民政府"], {"text": "索 引 号 | " + _uscc("330903") + "/2025-1 |"}, "330903", "metadata:"),
-    (["城关区人民政府"], {"text": "按照自治区、拉萨市关于政务公开的要求，城关区……拉萨市委"}, "540102", "text:"),
+    (
+        ["城关区人民政府"],
+        {"text": "按照自治区、拉萨市关于政务公开的要求，城关区……拉萨市委"},
+        "540102",
+        "text:",
+    ),
     (["城关区人民政府"], {"text": "兰州市城关区 2024 年……全市（兰州）……甘肃省"}, "620102", "text:"),
     (["新华区人民政府", "石家庄市人民政府"], {}, "130105", "name:"),
     (["江北区人民政府"], {"url": "http://www.cq.gov.cn/zwgk/1.html"}, "500105", "url:"),
@@ -419,8 +442,18 @@ def test_url_only_gives_a_partial_placement():
 
 @pytest.mark.parametrize(
     "name",
-    ["公安局", "港口管理局", "新建项目办公室", "东方红街道办事处", "长安镇人民政府", "区人民政府办公室",
-     "滨海新城管委会", "县财政局", "国家税务总局测试市税务局", ""],
+    [
+        "公安局",
+        "港口管理局",
+        "新建项目办公室",
+        "东方红街道办事处",
+        "长安镇人民政府",
+        "区人民政府办公室",
+        "滨海新城管委会",
+        "县财政局",
+        "国家税务总局测试市税务局",
+        "",
+    ],
 )
 def test_names_without_a_confident_place_stay_unknown(name):
     r = resolve_region([name], year=2024)
@@ -468,7 +501,7 @@ def test_deterministic():
 def test_region_is_frozen():
     r = resolve_region(["苏州市"], year=2024)
     assert isinstance(r, Region)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         r.province = "99"  # type: ignore[misc]
 
 
@@ -477,8 +510,15 @@ _LEVELS = {"central", "province", "prefecture", "county", "township", "unknown"}
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.text(alphabet=st.sampled_from("苏州市姑苏区朝阳鼓楼县镇街道办事处人民政府国家局省北京上海江西湖南新城"),
-                     max_size=14), max_size=3),
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                "苏州市姑苏区朝阳鼓楼县镇街道办事处人民政府国家局省北京上海江西湖南新城"
+            ),
+            max_size=14,
+        ),
+        max_size=3,
+    ),
     st.integers(min_value=1950, max_value=2100),
 )
 def test_invariants_on_arbitrary_names(names, year):
