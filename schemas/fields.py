@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import polars as pl
 import pyarrow as pa
 
+from schemas.layouts import APPLICATION_ROWS_2019, APPLICATION_ROWS_2021
+
 ISSUE_STRUCT = pl.Struct({"code": pl.String, "detail": pl.String})
 
 EDITIONS = ("2021", "2019", "mixed", "pre2019", "unknown")
@@ -47,35 +49,12 @@ ACTIVE_DISCLOSURE_METRICS = (
     "procurement_amount_10k_yuan",
 )
 
-# 表三 outcomes in printed order (both editions; 2019 has other_handling, 2021 the three other_*).
-OUTCOMES = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    "withheld_state_secret",
-    "withheld_law_prohibited",
-    "withheld_three_security",
-    "withheld_third_party",
-    "withheld_internal_affairs",
-    "withheld_process_info",
-    "withheld_enforcement_file",
-    "withheld_admin_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "rejected_petition",
-    "rejected_duplicate",
-    "rejected_publication",
-    "rejected_excessive",
-    "rejected_confirmation",
-    "other_no_correction",
-    "other_unpaid_fee",
-    "other_misc",
-    "other_handling",
-    "total_processed",
-    "carried_forward",
-)
+# 表三 outcomes in printed order, from the editions' layouts: the 2021 rows, with 2019's single
+# （六）其他处理 row (other_handling) after the 2021 （六） sub-rows.
+OUTCOMES = tuple(dict.fromkeys(
+    [s.key for s in APPLICATION_ROWS_2021 if s.key not in ("total_processed", "carried_forward")]
+    + [s.key for s in APPLICATION_ROWS_2019]
+))
 APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
 PROCEEDINGS = ("administrative_review", "litigation_direct", "litigation_after_review")
 PROCEEDING_COUNTS = ("upheld", "corrected", "other", "pending", "total")
