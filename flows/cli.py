@@ -7,13 +7,28 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from flows.environment import DEFAULT_WAREHOUSE, S3_DATA_DIR, SAMPLES, configure_prefect
+from flows.environment import (
+    DEFAULT_WAREHOUSE,
+    S3_DATA_DIR,
+    SAMPLES,
+    configure_prefect,
+    prefect_api_for_workers,
+    task_runner,
+)
 
 app = typer.Typer(
     help="Open-government-information annual reports → a validated Parquet warehouse.",
@@ -56,8 +71,42 @@ def object_storage():
         server.stop()
 
 
+STEP_LABELS = {"parse": "parsing batches", "publish": "publishing years"}
+
+
+class ProgressBars:
+    """A rich progress bar per flow step (flows.progress.Listener), after a spinner for the start-up."""
+
+    def __init__(self, progress: Progress, first: str):
+        self.progress = progress
+        self.bars: dict[str, int] = {}
+        self.waiting: int | None = progress.add_task(first, total=None)
+
+    def start(self, step: str, total: int) -> None:
+        if self.waiting is not None:
+            self.progress.update(self.waiting, total=1, completed=1)
+            self.waiting = None
+        self.bars[step] = self.progress.add_task(STEP_LABELS.get(step, step), total=total)
+
+    def advance(self, step: str) -> None:
+        self.progress.advance(self.bars[step])
+
+
+@contextlib.contextmanager
+def progress_bars(source: str):
+    from flows import progress
+
+    bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console)
+    with bars, progress.reporting_to(ProgressBars(bars, f"starting Prefect, staging {source}")):
+        yield
+
+
 def print_summary(summary: dict, warehouse: str) -> None:
     out = Console()
+    if "years" in summary:
+        out.print(f"{summary['documents']} documents: {summary['parsed']} parsed, {summary['skipped']} "
+                  f"already published by this parser version; years {format_years(summary['years'])}")
     out.print(f"[bold]Published to[/bold] {warehouse}: {summary['reports']} reports, "
               f"{summary['quarantined']} quarantined")
     if summary["by_year_province"]:
@@ -74,14 +123,57 @@ def print_summary(summary: dict, warehouse: str) -> None:
         out.print(t)
 
 
+def format_years(years: list[int]) -> str:
+    """[2008, 2009, 2010, 2024] → '2008-2010,2024'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs) or "none"
+
+
+def report(summary: dict, warehouse: str, json_summary: bool) -> None:
+    if json_summary:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        print_summary(summary, warehouse)
+
+
+Source = Annotated[str, typer.Option(help="Folder or s3://bucket/prefix of raw documents "
+                                          "(default: the bundled sample reports).")]
+Warehouse = Annotated[str, typer.Option(help="Warehouse root: a folder or s3://bucket/prefix.")]
+BatchSize = Annotated[int, typer.Option(min=1, help="Documents per parse/validate task.")]
+Runner = Annotated[str, typer.Option(help="Task runner: threads (Prefect's default) or dask.")]
+Address = Annotated[str | None, typer.Option(help="Dask scheduler (tcp://host:8786) for --runner dask; "
+                                                     "default: a local cluster of 2 worker processes.")]
+JsonSummary = Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")]
+
+
+def with_runner(flow, runner: str, address: str | None):
+    if address and runner != "dask":
+        raise typer.BadParameter("--address needs --runner dask")
+    if address and not os.environ.get("PREFECT_API_URL"):
+        console.print("[yellow]--address with no PREFECT_API_URL:[/yellow] the workers report to this "
+                      "process's temporary Prefect server on 127.0.0.1, so they must run on this machine. "
+                      "For a real cluster, start `prefect server start` and set PREFECT_API_URL here and "
+                      "on the workers.")
+    try:
+        chosen = task_runner(runner, address)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
+    return flow if chosen is None else flow.with_options(task_runner=chosen)
+
+
 @app.command()
 def run(
-    source: Annotated[str, typer.Option(help="Folder or s3://bucket/prefix of raw documents "
-                                             "(default: the bundled sample reports).")] = str(SAMPLES),
-    warehouse: Annotated[str, typer.Option(help="Warehouse root: a folder or s3://bucket/prefix.")]
-    = str(DEFAULT_WAREHOUSE),
-    batch_size: Annotated[int, typer.Option(min=1, help="Documents per parse/validate task.")] = 200,
-    json_summary: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    source: Source = str(SAMPLES),
+    warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
+    batch_size: BatchSize = 200,
+    runner: Runner = "threads",
+    address: Address = None,
+    json_summary: JsonSummary = False,
 ) -> None:
     """Stage → parse → validate → publish.
 
@@ -93,21 +185,78 @@ def run(
     configure_prefect()
     from flows.ingest import ingest
 
+    flow = with_runner(ingest, runner, address)
+    with object_storage() as settings, prefect_api_for_workers(runner), progress_bars(source):
+        summary = flow(source=source, warehouse=warehouse, settings=settings, batch_size=batch_size)
+    report(summary, warehouse, json_summary)
+
+
+@app.command()
+def backfill(
+    years: Annotated[str, typer.Option(help="Statistical years: 2008-2024, 2020,2022 or 2019-2020,2024.")],
+    provinces: Annotated[str | None, typer.Option(help="Only these provinces' partitions: 32,33 "
+                                                          "(2-digit codes, 00 central, unknown).")] = None,
+    source: Source = str(SAMPLES),
+    warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
+    batch_size: BatchSize = 200,
+    reparse: Annotated[bool, typer.Option(help="Parse every document again, even those this parser "
+                                               "version already published.")] = False,
+    runner: Runner = "threads",
+    address: Address = None,
+    json_summary: JsonSummary = False,
+) -> None:
+    """Republish statistical years: one child flow run (ogi-publish-year) per year.
+
+    Each year's partitions (only --provinces' when given) are replaced by the source's documents of
+    that year. Incremental: documents this PARSER_VERSION already published to this warehouse are
+    not parsed again (--reparse forces it). Raw documents are never deleted.
+    """
+    configure_prefect()  # before anything imports Prefect
+    from flows.backfill import backfill as backfill_flow
+    from flows.backfill import parse_provinces, parse_years
+
+    try:
+        year_list = parse_years(years)
+        province_list = parse_provinces(provinces) if provinces else None
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
+
+    flow = with_runner(backfill_flow, runner, address)
+    with object_storage() as settings, prefect_api_for_workers(runner), progress_bars(source):
+        summary = flow(years=year_list, provinces=province_list, source=source, warehouse=warehouse,
+                       batch_size=batch_size, reparse=reparse, settings=settings)
+    report(summary, warehouse, json_summary)
+
+
+@app.command()
+def serve(
+    source: Source = str(SAMPLES),
+    warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
+) -> None:
+    """Register the scheduled backfill deployment with the Prefect server and run it when due.
+
+    Needs a running server: `prefect server start`, then PREFECT_API_URL=http://127.0.0.1:4200/api.
+    Runs until Ctrl-C (its schedules are paused then).
+    """
+    configure_prefect()
+    if not os.environ.get("PREFECT_API_URL"):
+        console.print("[red]ogi serve needs a Prefect server[/red] (schedules do not run on the temporary "
+                      "one): start `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api")
+        raise typer.Exit(2)
+    from infra.deployments import serve_deployments
+
     with object_storage() as settings:
-        with console.status(f"ingesting {source} …"):
-            summary = ingest(source=source, warehouse=warehouse, settings=settings, batch_size=batch_size)
-    if json_summary:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
-    else:
-        print_summary(summary, warehouse)
+        if settings.endpoint_url:  # scheduled runs are subprocesses: they find S3 in the environment
+            os.environ["OGI_S3_ENDPOINT"] = settings.endpoint_url
+        serve_deployments(source=source, warehouse=warehouse)
 
 
 @app.command()
 def region(
     names: Annotated[list[str], typer.Argument(help="Issuing-body names, e.g. 苏州市姑苏区党政办公室")],
-    url: Annotated[Optional[str], typer.Option(help="Source URL (its domain is a signal).")] = None,
-    text: Annotated[Optional[Path], typer.Option(help="A file with the report's text (more signals).")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Statistical year (divisions as of that year).")] = None,
+    url: Annotated[str | None, typer.Option(help="Source URL (its domain is a signal).")] = None,
+    text: Annotated[Path | None, typer.Option(help="A file with the report's text (more signals).")] = None,
+    year: Annotated[int | None, typer.Option(help="Statistical year (divisions as of that year).")] = None,
 ) -> None:
     """Resolve issuing bodies to GB/T 2260 codes; one JSON object per name."""
     from tasks.parsing.regions import resolve_region

@@ -1,4 +1,9 @@
-"""Stage → parse → validate → publish, for one source. The flow only composes tasks."""
+"""The pipeline's flows for one source: stage → parse → validate → publish, one child flow per year.
+
+`ingest` (`ogi run`) publishes every document of the source, whatever its year; flows/backfill.py
+republishes chosen years incrementally. Both compose the same tasks: flows only orchestrate,
+tasks pass object keys (batch Parquet under runs/<id>/ in the raw bucket), never dataframes.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,64 @@ import uuid
 
 from prefect import flow, unmapped
 
+from flows import progress
 from tasks.parse import parse_batch
-from tasks.publish import clean_run, publish_batches
-from tasks.stage import stage_documents
+from tasks.parsing import document
+from tasks.publish import (
+    clean_run,
+    merge_summaries,
+    publish_quarantine,
+    publish_year_partitions,
+    split_by_year,
+)
+from tasks.stage import stage_documents, state_prefix
 from tasks.storage import S3Settings
 from tasks.validate import validate_batch
 
 
+def new_run_prefix() -> str:
+    return f"runs/{uuid.uuid4().hex}"
+
+
+def parse_batches(batch_keys: list[str], run_prefix: str, settings: S3Settings) -> list[str]:
+    """Parse and validate every batch (in parallel on the flow's task runner); the validated prefixes."""
+    parsed = parse_batch.map(batch_keys, unmapped(run_prefix), unmapped(settings))
+    valid = validate_batch.map(parsed, unmapped(settings))
+    return progress.completed(valid, "parse")
+
+
+@flow(name="ogi-publish-year", flow_run_name="publish-{year}", log_prints=True)
+def publish_year(year: int, year_prefix: str | None, parsed_key: str, warehouse: str, state: str,
+                 provinces: list[str] | None = None, settings: S3Settings | None = None) -> dict:
+    """Republish one statistical year's partitions from a run's parsed documents (idempotent)."""
+    return publish_year_partitions(year, year_prefix, parsed_key, warehouse, state,
+                                   settings or S3Settings.from_env(), provinces)
+
+
+def publish_years(split: dict, years: list[int], provinces: list[str] | None, warehouse: str, state: str,
+                  settings: S3Settings) -> dict:
+    """One child flow run per year, then the quarantine; the merged summary."""
+    summaries = [
+        publish_year(year=year, year_prefix=split["years"].get(str(year)), parsed_key=split["parsed"],
+                     warehouse=warehouse, state=state, provinces=provinces, settings=settings)
+        for year in progress.each(years, "publish")
+    ]
+    published = [split["years"][str(y)] for y in years if str(y) in split["years"]]
+    summaries.append(publish_quarantine(split["quarantine"], published, split["parsed"], warehouse, state,
+                                        settings, provinces))
+    return merge_summaries(summaries)
+
+
 @flow(name="ogi-ingest", log_prints=True)
 def ingest(source: str, warehouse: str, settings: S3Settings | None = None, batch_size: int = 200) -> dict:
+    """Stage, parse and publish every document of `source` (re-parsing all of them)."""
     settings = settings or S3Settings.from_env()
-    run_prefix = f"runs/{uuid.uuid4().hex}"
-    batches = stage_documents(source, run_prefix, batch_size, settings)
-    parsed = parse_batch.map(batches, unmapped(run_prefix), unmapped(settings))
-    valid = validate_batch.map(parsed, unmapped(settings))
-    summary = publish_batches([f.result() for f in valid], warehouse, settings)
+    run_prefix = new_run_prefix()
+    staged = stage_documents(source, run_prefix, batch_size, settings)
+    split = split_by_year(parse_batches(staged["batches"], run_prefix, settings), run_prefix, settings)
+    years = [int(y) for y in split["years"]]
+    summary = publish_years(split, years, None, warehouse, state_prefix(document.PARSER_VERSION, warehouse),
+                            settings)
     clean_run(run_prefix, settings)
-    return summary
+    return {**summary, "years": years, "documents": staged["documents"], "parsed": staged["to_parse"],
+            "skipped": staged["skipped"]}

@@ -1,13 +1,23 @@
-"""Publish validated batches into the warehouse, partition by partition."""
+"""Publish a run's validated batches into the warehouse, one statistical year at a time.
+
+Belongs here: regrouping a run's batches by year (`split_by_year`), replacing a year's partitions
+(`publish_year_partitions`), the quarantine table, the parse-state index entries that go with them,
+and the run summary. Partition replacement itself is tasks/warehouse.py; S3 is tasks/storage.py.
+
+Every task here touches object storage only, so each retries with backoff on network errors.
+"""
 
 from __future__ import annotations
 
 import polars as pl
 from prefect import task
 
-from schemas.tables import FIGURE_TABLES, TABLES
-from tasks.storage import S3Settings, open_store, raw_store, read_parquet
+from schemas.tables import FIGURE_TABLES, polars_schema
+from tasks.stage import NETWORK_RETRIES, network_error, update_state
+from tasks.storage import S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
 from tasks.warehouse import publish_table
+
+YEAR_TABLES = ("reports", *FIGURE_TABLES)
 
 
 def run_summary(reports: pl.DataFrame, quarantine: pl.DataFrame) -> dict:
@@ -18,36 +28,124 @@ def run_summary(reports: pl.DataFrame, quarantine: pl.DataFrame) -> dict:
         "quarantined": quarantine.height,
         "by_year_province": [{"year": y, "province": p, "reports": n} for y, p, n in by_partition],
         "quality": dict(sorted(reports.group_by("quality").len().rows())) if not reports.is_empty() else {},
-        "quarantine": [{"source_name": r["source_name"], "error_code": r["error_code"], "message": r["message"]}
+        "quarantine": [{k: r[k] for k in ("source_name", "error_code", "message")}
                        for r in quarantine.iter_rows(named=True)],
     }
 
 
-@task(name="publish-batches")
-def publish_batches(valid_prefixes: list[str], warehouse: str, settings: S3Settings) -> dict:
-    raw = raw_store(settings)
-    store = open_store(warehouse, settings)
-    frames = {
-        t: pl.concat([pl.from_arrow(read_parquet(raw, f"{p}/{t}.parquet")) for p in valid_prefixes])
-        if valid_prefixes else pl.DataFrame(schema={})
-        for t in ("reports", *FIGURE_TABLES, "quarantine")
+def merge_summaries(summaries: list[dict]) -> dict:
+    """Pure: the summaries of a run's year flows and its quarantine step, as one."""
+    quality: dict[str, int] = {}
+    for s in summaries:
+        for k, v in s["quality"].items():
+            quality[k] = quality.get(k, 0) + v
+    return {
+        "reports": sum(s["reports"] for s in summaries),
+        "quarantined": sum(s["quarantined"] for s in summaries),
+        "by_year_province": sorted((r for s in summaries for r in s["by_year_province"]),
+                                   key=lambda r: (r["year"], r["province"])),
+        "quality": dict(sorted(quality.items())),
+        "quarantine": [q for s in summaries for q in s["quarantine"]],
     }
-    reports, quarantine = frames["reports"], frames["quarantine"]
-    if reports.is_empty() and quarantine.is_empty():
-        return run_summary(reports, quarantine)
-    republished = set(reports["report_id"].to_list())
-    handled = republished | set(quarantine["report_id"].to_list())
-    years = sorted(set(reports["year"].to_list()))
-    for table in ("reports", *FIGURE_TABLES):
-        scan = [f"{table}/year={y}/" for y in years]
-        publish_table(store, table, frames[table], handled, scan)
-    # A document published now leaves no stale quarantine row behind (and vice versa for this run).
-    publish_table(store, "quarantine", quarantine, handled, ["quarantine/"])
-    assert set(TABLES) >= {"reports", "quarantine"}
-    return run_summary(reports, quarantine)
 
 
-@task(name="clean-run")
+def _read(raw: Store, key: str, table: str) -> pl.DataFrame:
+    return pl.from_arrow(read_parquet(raw, key)).cast(polars_schema(table)) if key else \
+        pl.DataFrame(schema=polars_schema(table))
+
+
+def _in_provinces(frame: pl.DataFrame, provinces: list[str] | None) -> pl.DataFrame:
+    if provinces is None:
+        return frame
+    return frame.filter(pl.col("province").is_in(pl.Series(provinces, dtype=pl.String).implode()))
+
+
+@task(name="split-by-year", **NETWORK_RETRIES, retry_condition_fn=network_error)
+def split_by_year(valid_prefixes: list[str], run_prefix: str, settings: S3Settings) -> dict:
+    """Regroup a run's validated batches by statistical year (known only after parsing).
+
+    Writes `<run>/years/<year>/<table>.parquet`, `<run>/quarantine.parquet` and `<run>/parsed.parquet`
+    (the report_id of every document the run parsed) and returns their keys:
+    {"years": {"2024": prefix, …}, "quarantine": key, "parsed": key}.
+    """
+    raw = raw_store(settings)
+
+    def concat(table: str) -> pl.DataFrame:
+        frames = [_read(raw, f"{p}/{table}.parquet", table) for p in valid_prefixes]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=polars_schema(table))
+
+    years: dict[str, str] = {}
+    quarantine = concat("quarantine")
+    parsed = [quarantine["report_id"]]
+    for table in YEAR_TABLES:  # one table at a time: a 100k-document run never holds every table at once
+        frame = concat(table)
+        if table == "reports":
+            parsed.append(frame["report_id"])
+        for (year,), part in frame.partition_by("year", as_dict=True, maintain_order=True).items():
+            years[str(year)] = f"{run_prefix}/years/{year}"
+            write_parquet(raw, f"{run_prefix}/years/{year}/{table}.parquet", part.to_arrow())
+    for year, prefix in years.items():  # a year can lack rows of a figure table: write it empty
+        for table in YEAR_TABLES:
+            if not raw.exists(f"{prefix}/{table}.parquet"):
+                empty = pl.DataFrame(schema=polars_schema(table))
+                write_parquet(raw, f"{prefix}/{table}.parquet", empty.to_arrow())
+    write_parquet(raw, f"{run_prefix}/quarantine.parquet", quarantine.to_arrow())
+    ids = pl.concat(parsed).unique().sort().to_frame("report_id")
+    write_parquet(raw, f"{run_prefix}/parsed.parquet", ids.to_arrow())
+    return {"years": dict(sorted(years.items())), "quarantine": f"{run_prefix}/quarantine.parquet",
+            "parsed": f"{run_prefix}/parsed.parquet"}
+
+
+@task(name="publish-year-partitions", **NETWORK_RETRIES, retry_condition_fn=network_error)
+def publish_year_partitions(year: int, year_prefix: str | None, parsed_key: str, warehouse: str, state: str,
+                            settings: S3Settings, provinces: list[str] | None = None) -> dict:
+    """Replace one year's partitions (only `provinces` when given) for every document the run parsed.
+
+    In `year`'s partitions, the rows of every document the run parsed are replaced by its rows for
+    `year`: a document that now belongs to another year (or to quarantine) leaves this year, one
+    that was skipped as already published is left alone. Idempotent: running it again on the same
+    keys writes the same rows. Then records the year's documents in the state index.
+    """
+    raw = raw_store(settings)
+    parsed = pl.from_arrow(read_parquet(raw, parsed_key))["report_id"]
+    frames = {t: _in_provinces(_read(raw, f"{year_prefix}/{t}.parquet" if year_prefix else "", t), provinces)
+              for t in YEAR_TABLES}
+    quarantine = pl.DataFrame(schema=polars_schema("quarantine"))
+    if parsed.is_empty():
+        return run_summary(frames["reports"], quarantine)  # nothing was (re)parsed: nothing changes
+    store = open_store(warehouse, settings)
+    replaced = set(parsed.to_list())
+    for table in YEAR_TABLES:
+        scan = [f"{table}/year={year}/province={p}/" for p in provinces] if provinces is not None \
+            else [f"{table}/year={year}/"]
+        publish_table(store, table, frames[table], replaced, scan)
+    update_state(raw, f"{state}/year={year}.parquet", parsed, frames["reports"], provinces)
+    return run_summary(frames["reports"], quarantine)
+
+
+@task(name="publish-quarantine", **NETWORK_RETRIES, retry_condition_fn=network_error)
+def publish_quarantine(quarantine_key: str, published_prefixes: list[str], parsed_key: str, warehouse: str,
+                       state: str, settings: S3Settings, provinces: list[str] | None = None) -> dict:
+    """Record the run's quarantined documents; drop stale quarantine rows of documents published now.
+
+    Quarantined documents have no statistical year, so they are recorded whatever years the run covers.
+    """
+    raw = raw_store(settings)
+    quarantine = _read(raw, quarantine_key, "quarantine")
+    published = pl.concat(
+        [_in_provinces(_read(raw, f"{p}/reports.parquet", "reports"), provinces)["report_id"]
+         for p in published_prefixes] or [pl.Series("report_id", [], pl.String)])
+    handled = set(published.to_list()) | set(quarantine["report_id"].to_list())
+    if handled:
+        publish_table(open_store(warehouse, settings), "quarantine", quarantine, handled, ["quarantine/"])
+    parsed = pl.from_arrow(read_parquet(raw, parsed_key))["report_id"]
+    if not parsed.is_empty():
+        update_state(raw, f"{state}/quarantine.parquet", parsed,
+                     quarantine.select("report_id", pl.lit(None, pl.String).alias("province")))
+    return run_summary(pl.DataFrame(schema=polars_schema("reports")), quarantine)
+
+
+@task(name="clean-run", **NETWORK_RETRIES, retry_condition_fn=network_error)
 def clean_run(run_prefix: str, settings: S3Settings) -> None:
     """Intermediate batch files go; raw documents are never deleted."""
     raw = raw_store(settings)

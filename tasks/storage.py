@@ -218,9 +218,20 @@ def raw_key(data: bytes) -> tuple[str, str]:
     return digest, f"raw/{digest[:2]}/{digest}"
 
 
+META_MAX_CHARS = 1024  # S3 caps all user metadata at 2 KB; a quoted CJK character takes 9 bytes
+
+
 def encode_meta(value: str) -> str:
-    """S3 metadata is ASCII: original names (Chinese, spaces, control characters) are percent-encoded."""
-    return urllib.parse.quote(value, safe="")
+    """S3 metadata is ASCII: original names (Chinese, spaces, control characters) are percent-encoded.
+
+    Over-long values are cut on a character boundary (the full name is not needed to find the
+    object: keys are content hashes).
+    """
+    quoted = urllib.parse.quote(value, safe="")
+    while len(quoted) > META_MAX_CHARS:
+        value = value[: max(1, len(value) * META_MAX_CHARS // len(quoted) - 1)]
+        quoted = urllib.parse.quote(value, safe="")
+    return quoted
 
 
 def decode_meta(value: str | None) -> str | None:

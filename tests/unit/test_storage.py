@@ -60,3 +60,10 @@ def test_local_store_refuses_keys_that_escape_it(tmp_path):
 def test_invalid_bucket_names_are_refused(bucket):
     with pytest.raises(StorageError):
         S3Store(bucket, "", S3Settings(endpoint_url="http://127.0.0.1:9"))
+
+
+def test_long_names_fit_s3_metadata_limits():
+    name = "淮安市洪泽区人民政府" * 100 + ".pdf"
+    encoded = encode_meta(name)
+    assert len(encoded) <= 1024 and name.startswith(decode_meta(encoded))
+    assert decode_meta(encode_meta("a/../b c\x07.txt")) == "a/../b c\x07.txt"
