@@ -51,12 +51,27 @@ def object_storage():
         ensure_bucket(settings)
         yield settings
         return
+    import fcntl
+
     from infra.s3server import LocalS3Server
 
+    # One embedded server per data folder: a second `ogi` waits for the first instead of failing on
+    # SeaweedFS's own lock (its filer store cannot be opened twice).
+    S3_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    lock = open(S3_DATA_DIR.parent / "s3.lock", "w")  # noqa: SIM115 (held for the whole run)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        with console.status(f"another ogi run is using the embedded S3 server in {S3_DATA_DIR}; waiting…"):
+            fcntl.flock(lock, fcntl.LOCK_EX)
     server = LocalS3Server(S3_DATA_DIR, bucket=settings.bucket)
     saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    with console.status("starting the local S3 server (SeaweedFS) on 127.0.0.1…"):
-        server.start()
+    try:
+        with console.status("starting the local S3 server (SeaweedFS) on 127.0.0.1…"):
+            server.start()
+    except BaseException:
+        lock.close()
+        raise
     try:
         os.environ["AWS_ACCESS_KEY_ID"] = server.access_key
         os.environ["AWS_SECRET_ACCESS_KEY"] = server.secret_key
@@ -69,6 +84,7 @@ def object_storage():
             else:
                 os.environ[k] = v
         server.stop()
+        lock.close()
 
 
 STEP_LABELS = {"parse": "parsing batches", "publish": "publishing years"}

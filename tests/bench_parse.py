@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PEER, SEEDS, corpus_documents  # noqa: E402
+from tests.conftest import PEER, SEEDS, corpus_documents
 
 
 def _parse_all(docs: list[tuple[str, bytes]], parse) -> tuple[int, int]:

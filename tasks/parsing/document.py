@@ -12,7 +12,12 @@ import hashlib
 from dataclasses import dataclass, field
 
 from schemas.fields import APPLICANTS
-from schemas.layouts import ACTIVE_DISCLOSURE_ROWS, AMOUNT_METRICS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021
+from schemas.layouts import (
+    ACTIVE_DISCLOSURE_ROWS,
+    AMOUNT_METRICS,
+    APPLICATION_ROWS_2019,
+    APPLICATION_ROWS_2021,
+)
 from schemas.rules import application_findings, quality_of, review_findings
 from tasks.parsing import layout, report, tables, text
 from tasks.parsing.regions import resolve_region

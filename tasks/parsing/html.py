@@ -28,11 +28,13 @@ _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "
           "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address", "figure",
           "figcaption", "center", "caption", "hr", "tbody", "thead", "tfoot", "tr", "td", "th", "table", "body",
           "html", "font"}
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CONTAINERS = {"div", "section", "article", "main", "center", "font", "span", "form", "td", "tr", "tbody", "table"}
+_LAYOUT_ONLY = {"table", "tbody", "tr", "td"}  # entered only when they hold tables (page layout)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _META_LINE = re.compile(r"(索\s*引\s*号|发布日期|发文日期|成文日期|公开日期|发布时间|生成日期|发布机构|发文机关|"
-                        r"信息来源|来源|文\s*号|主题分类|索引號|發布日期|發文日期|發布時間|發布機構)\s*[:：]?")
+                        r"信息来源|来源|文\s*号|主题分类|网站标识码|索引號|發布日期|發文日期|發布時間|發布機構)\s*[:：]?")
 
 
 def _hidden(node) -> bool:
@@ -95,8 +97,13 @@ def _span(cell) -> int:
         return 1
 
 
+def _tables_inside(node) -> bool:
+    """A <table> strictly inside node (a selector on a node may also match the node itself)."""
+    return any(t.mem_id != node.mem_id for t in node.css("table"))
+
+
 def _has_nested_table(table) -> bool:
-    return table.css_first("table table") is not None or any(True for _ in table.css("td table, th table"))
+    return _tables_inside(table)
 
 
 def _rows(table):
@@ -137,11 +144,10 @@ def _emit(node, out: _Lines) -> None:
                     # An empty cell spanning n columns is n blank cells; a figure spanning columns is
                     # one figure (a width-1 row printed across the grid), so it is kept once.
                     cells.extend([text] * (_span(c) if not text else 1))
-                if not any(cells):
-                    if len(cells) > 1:
-                        out.line(" | ".join(cells))  # a row of empty cells: a printed-blank row
+                if not any(cells) and len(cells) < 2:
                     continue
-                out.line(" | ".join(cells) if len(cells) > 1 else cells[0])
+                # Border pipes, as in markdown, so that an empty first or last cell stays a cell.
+                out.line("| " + " | ".join(cells) + " |" if len(cells) > 1 else cells[0])
             out.newline()
         elif tag in _BLOCK:
             out.newline()
@@ -156,6 +162,13 @@ def _lines_of(node) -> list[str]:
     _emit(node, out)
     out.newline()
     return out.lines
+
+
+def _layout(node) -> bool:
+    """A table (or one of its parts) used for page layout: it holds a table of its own."""
+    if node.tag == "table":
+        return _tables_inside(node)
+    return any(True for _ in node.css("table"))
 
 
 def _weight(node) -> int:
@@ -174,7 +187,8 @@ def _article(body):
             return node
         best, best_w = None, 0
         for ch in _children(node):
-            if ch.tag and not ch.tag.startswith("-") and ch.tag not in _SKIP:
+            # Only containers: a data table is read whole, never entered.
+            if ch.tag in _CONTAINERS and (ch.tag not in _LAYOUT_ONLY or _layout(ch)):
                 w = _weight(ch)
                 if w > best_w:
                     best, best_w = ch, w
@@ -204,6 +218,9 @@ def text_from_html(data: bytes) -> str:
         return "\n".join(lines)
     for junk in body.css(",".join(sorted(_SKIP - {"head"}))):
         junk.decompose()
+    for junk in body.css("[hidden], [style]"):
+        if _hidden(junk):
+            junk.decompose()
     article = _article(body)
     if article is not body:
         inside = _lines_of(article)

@@ -69,7 +69,8 @@ def _page_lines(page) -> list[str]:
                 if not any(present):
                     continue
                 # One cell across the grid is a heading or body text that the rulings enclose.
-                line = " | ".join(present) if len(present) > 1 else present[0]
+                # Border pipes, as in markdown, so that an empty first or last cell stays a cell.
+                line = "| " + " | ".join(present) + " |" if len(present) > 1 else present[0]
                 items.append((row.bbox[1], len(items), line))
     outside = page.filter(lambda o: not _inside(o, boxes)) if boxes else page
     for ln in outside.extract_text_lines(return_chars=False):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from schemas.layouts import (
     ACTIVE_DISCLOSURE_ROWS,
@@ -42,7 +43,7 @@ NUM, BLANK, EMPTY, LABEL = "num", "blank", "empty", "label"
 
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-])?(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?P<frac>\.\d+)?\s*"
-    r"(?P<unit>万元|元|件|条|项|个|次|人次)?\s*(?P<note>[(（].*[)）])?\s*$"
+    r"(?P<unit>万元|元|件|条|项|个|次|人次)?\s*(?P<note>[(（](?:其中|含|包括|包含|注|另)[^()（）]*[)）])?\s*$"
 )
 _BLANK_MARKS = {"-", "—", "——", "–", "/", "\\", "无", "空", "0/", "--", "—/—", "/ ", "－", "／", "―"}
 # A figure's note wrapped onto its own line: "22" / "（其中修订 16 件）".
@@ -78,7 +79,6 @@ def classify(cell: str, line: int) -> Token:
 
 _RUN = re.compile(r"\d+(?:\.\d+)?")
 _ENUM_AFTER = ".．、"
-_GLUE_HINT = re.compile(r"[^\d\s.,，]\d{7,}")
 
 
 def glued_pieces(cell: str) -> list[tuple[str, str]]:
@@ -112,20 +112,41 @@ def _all_t3_specs() -> list[RowSpec]:
     return APPLICATION_ROWS_2021 + APPLICATION_ROWS_2019
 
 
+_GLUE_HINT = re.compile(r"[^\d\s.,，]\d")
+
+
 def is_glued(rows: list[list[str]]) -> bool:
-    """Cells dumped with no separators: a 表三 row label directly followed by 7+ digits."""
+    """Cells dumped with no separators: 表三 row labels directly followed by their digits.
+
+    One label followed by 7+ digits (a whole row in one run), or three labels followed by digits
+    (rows whose runs are cut by stray spaces), within a 表三 label piece with no sentence stop.
+    """
     specs = _all_t3_specs()
+    glued_labels = 0
     for cells in rows:
         for cell in cells:
             if not _GLUE_HINT.search(cell):
                 continue
             pieces = glued_pieces(cell)
-            for (k1, t1), (k2, t2) in zip(pieces, pieces[1:]):
-                if k1 == "label" and k2 == "run" and len(t2) >= 7 and "。" not in t1[-40:]:
-                    label = compact(t1[-40:])
-                    if any(s.matches(label) for s in specs):
-                        return True
+            for n, ((k1, t1), (k2, t2)) in enumerate(pairwise(pieces)):
+                if k1 != "label" or k2 != "run" or "." in t2 or "。" in t1[-40:]:
+                    continue
+                after = pieces[n + 2][1] if n + 2 < len(pieces) else ""
+                # Prose ("予以公开10件，部分公开2件") puts a unit or a stop after the figure; a dump puts
+                # the next row label.
+                if after and after[0] in _UNIT_OR_STOP:
+                    continue
+                if not any(s.matches(compact(t1[-40:])) for s in specs):
+                    continue
+                if len(t2) >= 7:
+                    return True
+                glued_labels += 1
+                if glued_labels >= 3:
+                    return True
     return False
+
+
+_UNIT_OR_STOP = set("件条个项次人户万元年月日号份余多，,。；;、：:）)%")
 
 
 _LABEL_THEN_FIGURE = re.compile(r"^(.*[^\d\s.．、,，])(\d+(?:\.\d+)?)$")
@@ -256,6 +277,9 @@ def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ..
         suffix[i] = suffix[i + 1] + len(runs[i])
     if suffix[0] < width:
         return []
+    groups = _total_last_groups(forced, width)
+    if groups is not None:
+        return _grouped_splits(runs, groups, limit)
     sols: list[list[int]] = []
     cells: list[int] = []
 
@@ -295,6 +319,102 @@ def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ..
 
     rec(0, 0)
     return sols
+
+
+def _total_last_groups(forced: dict[int, tuple[int, ...]], width: int) -> list[int] | None:
+    """Group sizes when the cells form consecutive groups, each ending in the sum of the rest."""
+    sizes, start = [], 0
+    for end in sorted(forced):
+        if forced[end] != tuple(range(start, end)):
+            return None
+        sizes.append(end - start + 1)
+        start = end + 1
+    return sizes if start == width else None
+
+
+def _grouped_splits(runs: list[str], sizes: list[int], limit: int) -> list[list[int]]:
+    """Splits of consecutive groups: each group's region of digits ends where its total ends."""
+    sols: list[list[int]] = []
+
+    def rec(ri: int, off: int, g: int, acc: list[int]) -> None:
+        if len(sols) >= limit:
+            return
+        if ri < len(runs) and off == len(runs[ri]):
+            ri, off = ri + 1, 0
+        if g == len(sizes):
+            if ri == len(runs):
+                sols.append(acc)
+            return
+        if ri == len(runs):
+            return
+        # The group ends inside run rj after `end` digits (or at its end); the last group ends at the
+        # end, and each group needs a digit per cell.
+        if g == len(sizes) - 1:
+            ends = [(len(runs) - 1, len(runs[-1]))]
+        else:
+            ends = [(rj, end) for rj in range(ri, len(runs))
+                    for end in range(off + 1 if rj == ri else 1, len(runs[rj]) + 1)]
+        later = sum(sizes[g + 1:])
+        for rj, end in ends:
+            used = (end - off) if rj == ri else (len(runs[ri]) - off + sum(len(r) for r in runs[ri + 1:rj]) + end)
+            left = len(runs[rj]) - end + sum(len(r) for r in runs[rj + 1:])
+            if used < sizes[g] or left < later:
+                continue
+            region = ([runs[ri][off:]] + runs[ri + 1:rj] + [runs[rj][:end]]) if rj > ri else [runs[ri][off:end]]
+            for sol in _splits_total_last(region, sizes[g], limit):
+                rec(rj, end, g + 1, acc + sol)
+                if len(sols) >= limit:
+                    return
+
+    rec(0, 0, 0, [])
+    return sols
+
+
+def _splits_total_last(runs: list[str], width: int, limit: int) -> list[list[int]]:
+    """identity_splits when the last cell is the sum of all the others (a 表三 row, a 表四 group).
+
+    The total is a suffix of the last run; each part is at most the total, so the search over the
+    parts is pruned by the running sum (large region-wide counts stay fast).
+    """
+    last = runs[-1]
+    sols: list[list[int]] = []
+    for n in range(1, min(len(last), _MAX_DIGITS) + 1):
+        tail = last[-n:]
+        if tail[0] == "0" and n > 1:
+            continue
+        head = runs[:-1] + ([last[:-n]] if len(last) > n else [])
+        if head:
+            _parts_summing_to(head, int(tail), n, width - 1, [], 0, 0, 0, sols, limit)
+    return sols
+
+
+def _parts_summing_to(head: list[str], total: int, digits: int, count: int, parts: list[int], ri: int, off: int,
+                      acc: int, sols: list[list[int]], limit: int) -> None:
+    """Cut `head` into `count` counts of at most `digits` digits that sum to `total` (into sols)."""
+    if len(sols) >= limit:
+        return
+    if ri == len(head):
+        if len(parts) == count and acc == total:
+            sols.append([*parts, total])
+        return
+    run = head[ri]
+    if off == len(run):
+        _parts_summing_to(head, total, digits, count, parts, ri + 1, 0, acc, sols, limit)
+        return
+    left = count - len(parts)
+    if left <= 0 or len(head) - ri > left:
+        return
+    remaining = len(run) - off + sum(len(r) for r in head[ri + 1:])
+    if remaining < left or remaining > left * digits:
+        return
+    lengths = [1] if run[off] == "0" else range(1, min(len(run) - off, digits) + 1)
+    for k in lengths:
+        v = int(run[off:off + k])
+        if acc + v > total:
+            break
+        parts.append(v)
+        _parts_summing_to(head, total, digits, count, parts, ri, off + k, acc + v, sols, limit)
+        parts.pop()
 
 
 def _num(value: int, line: int) -> Token:
@@ -348,7 +468,7 @@ def _aligns(tokens: list[Token], width: int) -> bool:
     values = [t for t in tokens if _is_fig(t)]
     if not any(t.kind == NUM for t in values) and not any(t.kind == BLANK for t in values):
         return False
-    cells, problem, _ = _align(tokens, width)
+    _, problem, _ = _align(tokens, width)
     return problem is None and len(values) <= width
 
 
@@ -643,6 +763,10 @@ def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
     groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if any(_is_fig(t) for t in g.tokens)]
+    if not groups and any(t.kind == LABEL and re.search(r"\d{5,}", t.text) for t in tokens[head:stop]):
+        table.unread = True
+        table.issues.append(Issue("row_unalignable", "表四: figures printed inside a label with no separator; "
+                                                     "published null"))
     if groups:
         first = groups[0]
         figures = [len([t for t in g.tokens if _is_fig(t)]) for g in groups]
@@ -675,7 +799,7 @@ def _reviews_in_parts(parts: list[_Group], table: ParsedTable) -> list[Token | N
             table.issues.append(Issue("split_by_identity", f"表四: {note}"))
         aligned.append((g.label_key, row))
     keys = [k for k, _ in aligned]
-    if len(aligned) == 3 and sorted(k for k in keys if k) == sorted(set(k for k in keys if k)) and (
+    if len(aligned) == 3 and sorted(k for k in keys if k) == sorted({k for k in keys if k}) and (
             all(keys) or not any(keys)):
         order = keys if all(keys) else list(_PROCEEDINGS)
         out: list[Token | None] = [None] * width

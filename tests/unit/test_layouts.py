@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.layouts import ACTIVE_DISCLOSURE_ROWS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, T2_NOTE_COLUMNS
+from schemas.layouts import (
+    ACTIVE_DISCLOSURE_ROWS,
+    APPLICATION_ROWS_2019,
+    APPLICATION_ROWS_2021,
+    T2_NOTE_COLUMNS,
+)
 from tasks.parsing.text import compact, normalise
 
 
