@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.parsing.text import decode_bytes
+from tasks.parsing.text import decode_bytes, strip_pinyin, to_simplified
 
 _SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed", "select",
          "option", "button", "input", "textarea", "head", "map", "audio", "video", "form"}
@@ -35,6 +35,10 @@ _WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _META_LINE = re.compile(r"(索\s*引\s*号|发布日期|发文日期|成文日期|公开日期|发布时间|生成日期|发布机构|发文机关|"
                         r"信息来源|来源|文\s*号|主题分类|网站标识码|索引號|發布日期|發文日期|發布時間|發布機構)\s*[:：]?")
+
+
+def _simple(line: str) -> str:
+    return to_simplified(strip_pinyin(line)[0])
 
 
 def _hidden(node) -> bool:
@@ -226,10 +230,11 @@ def text_from_html(data: bytes) -> str:
         inside = _lines_of(article)
         whole = _lines_of(body)
         inside_set = set(inside)
-        meta = [ln for ln in whole if ln not in inside_set and len(ln) <= 200 and _META_LINE.search(ln)]
+        # Matched in Simplified form: Traditional pages write 發佈日期 / 公開 / 發(fā)文日期.
+        meta = [ln for ln in whole if ln not in inside_set and len(ln) <= 200 and _META_LINE.search(_simple(ln))]
         # Headings just above the article (an <h1> title outside the article div).
         heads = [_WS.sub(" ", h.text() or "").strip() for h in body.css("h1, h2")]
-        heads = [h for h in heads if h and h not in inside_set and "公开" in h]
+        heads = [h for h in heads if h and h not in inside_set and "公开" in _simple(h)]
         lines += heads[:2] + meta[:15] + inside
     else:
         lines += _lines_of(body)

@@ -277,7 +277,9 @@ def _consistent(a: _Unit, b: _Unit) -> bool:
 
 _WS_RE = re.compile(r"[\s\u200b\u3000·•]+")
 # "XX省人民政府驻北京办事处" belongs to the sending government: cut at 驻.
-_ZHU_RE = re.compile(r"驻[\u4e00-\u9fff]{1,12}?(?:办事处|联络处|办公室|办)")
+# The office's own name between 驻 and 办事处 holds no body words, so a place name such as 驻马店
+# (驻马店市人民政府办公室, …街道办事处) is not mistaken for a liaison office.
+_ZHU_RE = re.compile(r"驻(?:(?!政府|人民|街道|驻)[\u4e00-\u9fff]){1,12}?(?:办事处|联络处|办公室|办)")
 _SYSTEM_PREFIXES = _words(
     "中国共产党 中共 中华人民共和国 国家税务总局 中国人民银行 国家金融监督管理总局 中国银行保险监督管理委员会 "
     "中国银行业监督管理委员会 中国保险监督管理委员会 中国证券监督管理委员会 国家外汇管理局 国家统计局 国家邮政局 中国气象局 "

@@ -112,3 +112,21 @@ def test_raw_objects_are_content_addressed_with_their_names(published, s3_server
     assert len(keys) == len(corpus_documents(SEEDS)) + 3
     runs = client.list_objects_v2(Bucket=s3_server.bucket, Prefix="runs/").get("Contents", [])
     assert runs == []  # intermediate batch files are cleaned up after publishing
+
+
+def test_peer_corpus_scores_at_least_99_percent(tmp_path, s3_server):
+    """The real documents of ../shared/corpus/peer (PDF, HTML, markdown, crawler text) keep their names."""
+    from tests.conftest import PEER
+
+    src = tmp_path / "peer"
+    src.mkdir()
+    for doc in corpus_documents(PEER):
+        shutil.copy(doc, src / doc.name)
+    env = {**os.environ, "OGI_S3_ENDPOINT": s3_server.endpoint_url, "OGI_RAW_BUCKET": s3_server.bucket,
+           "OGI_RAW_PREFIX": "peer", "AWS_ACCESS_KEY_ID": s3_server.access_key,
+           "AWS_SECRET_ACCESS_KEY": s3_server.secret_key}
+    summary = ogi_run(src, tmp_path / "wh", env)
+    assert summary["quarantined"] == 0
+    proc = subprocess.run([sys.executable, str(SCORER), "--warehouse", str(tmp_path / "wh"), "--gold", str(PEER),
+                           "--min", "99", "-v"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout

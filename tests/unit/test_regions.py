@@ -534,3 +534,11 @@ def test_invariants_on_arbitrary_names(names, year):
             assert r.prefecture_code and r.county_code[:2] == r.province_code[:2]
     if r.province == "unknown" and r.province_code is None:
         assert r.issue
+
+
+def test_place_names_starting_with_zhu_are_not_liaison_offices():
+    for name, county in [("驻马店市人民政府办公室", None), ("驻马店市驿城区人民政府办公室", "411702"),
+                         ("驻马店市正阳县白沙街道办事处", "411724")]:
+        r = resolve_region([name], year=2024)
+        assert (r.prefecture_code, r.county_code) == ("411700", county), name
+    assert resolve_region(["江苏省人民政府驻北京办事处"], year=2024).province_code == "320000"

@@ -58,3 +58,12 @@ def test_sections():
 def test_looks_like_annual_report():
     assert looks_like_annual_report("XX市2024年政府信息公开工作年度报告")
     assert not looks_like_annual_report("关于印发某某办法的通知")
+
+
+def test_simplified_text_is_not_run_through_t2s():
+    from tasks.parsing.text import normalise
+
+    text, script = normalise("咸阳市乾县人民政府办公室2024年政府信息公开工作年度报告")
+    assert script == "simplified" and "乾县" in text
+    text, script = normalise("蘇州市姑蘇區(qū)黨政辦公室2024年政府信息公開工作年度報告")
+    assert script == "traditional" and text.startswith("苏州市姑苏区党政办公室")
