@@ -268,6 +268,32 @@ def serve(
 
 
 @app.command()
+def synth(
+    n: Annotated[int, typer.Option("--n", min=1, help="How many documents to write.")],
+    out: Annotated[Path, typer.Option(help="Folder to write them into.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same corpus).")] = 0,
+    gold_sample: Annotated[int, typer.Option(help="How many documents get *.gold.json labels.")] = 200,
+) -> None:
+    """Write a realistic synthetic corpus (both editions, every layout, real bodies) with gold labels."""
+    from infra.synth import generate
+
+    print(json.dumps(generate(n, out, seed=seed, gold_sample=gold_sample), ensure_ascii=False, default=str))
+
+
+@app.command()
+def bench(
+    n: Annotated[int, typer.Option("--n", min=1, help="Synthetic documents to measure on.")] = 2000,
+    workdir: Annotated[Path, typer.Option(help="Scratch folder (corpus, S3 data, warehouses).")]
+    = Path("var/bench"),
+    dask: Annotated[bool, typer.Option(help="Also measure the Dask runner (2 workers).")] = True,
+) -> None:
+    """Measure parse throughput, end-to-end throughput, overhead and peak RSS; prints one summary line last."""
+    from infra.bench import run_benchmark
+
+    run_benchmark(n, workdir, include_dask=dask)
+
+
+@app.command()
 def region(
     names: Annotated[list[str], typer.Argument(help="Issuing-body names, e.g. 苏州市姑苏区党政办公室")],
     url: Annotated[str | None, typer.Option(help="Source URL (its domain is a signal).")] = None,
