@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,12 @@ class RowSpec:
     pattern: str | None = None
     metrics: tuple[str, ...] = ()  # 表二: the contract metric of each column
 
+    @cached_property
+    def _regex(self) -> re.Pattern | None:
+        return re.compile(self.pattern) if self.pattern is not None else None
+
     def matches(self, compact_label: str) -> bool:
-        if self.pattern is not None and re.fullmatch(self.pattern, compact_label):
+        if self._regex is not None and self._regex.fullmatch(compact_label):
             return True
         return any(k in compact_label for k in self.keywords)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from functools import lru_cache
 
 from schemas.layouts import (
     ACTIVE_DISCLOSURE_ROWS,
@@ -63,18 +64,24 @@ class Token:
 
 def classify(cell: str, line: int) -> Token:
     text = cell.strip()
+    kind, value, unit, note = _classify_text(text)
+    return Token(kind, text, line, value, unit, note=note)
+
+
+@lru_cache(maxsize=1 << 16)  # cells repeat ("0", row labels): classify each text once
+def _classify_text(text: str) -> tuple[str, float | None, str | None, str | None]:
     if not text:
-        return Token(EMPTY, text, line)
+        return EMPTY, None, None, None
     if text in _BLANK_MARKS:
-        return Token(BLANK, text, line)
+        return BLANK, None, None, None
     m = _NUMBER.match(text)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "")
         value = float(digits + (m.group("frac") or ""))
         if m.group("sign") == "-":
             value = -value
-        return Token(NUM, text, line, value, m.group("unit"), note=m.group("note"))
-    return Token(LABEL, text, line)
+        return NUM, value, m.group("unit"), m.group("note")
+    return LABEL, None, None, None
 
 
 _RUN = re.compile(r"\d+(?:\.\d+)?")
@@ -136,7 +143,7 @@ def is_glued(rows: list[list[str]]) -> bool:
                 # the next row label.
                 if after and after[0] in _UNIT_OR_STOP:
                     continue
-                if not any(s.matches(compact(t1[-40:])) for s in specs):
+                if not _is_t3_label(compact(t1[-40:])):
                     continue
                 if len(t2) >= 7:
                     return True
@@ -159,10 +166,20 @@ def _row_label_then_figure(cell: str) -> tuple[str, str] | None:
     if not m or len(m.group(1)) > 80:
         return None
     label = compact(m.group(1))
-    if any(s.matches(label) for s in _all_t3_specs()) or any(
-            s.pattern and re.fullmatch(s.pattern, label) for specs in ACTIVE_DISCLOSURE_ROWS.values() for s in specs):
+    if _is_t3_label(label) or _is_t2_label(label):
         return m.group(1), m.group(2)
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_t3_label(compact_label: str) -> bool:
+    return any(s.matches(compact_label) for s in _all_t3_specs())
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_t2_label(compact_label: str) -> bool:
+    return any(s._regex is not None and s._regex.fullmatch(compact_label)
+               for specs in ACTIVE_DISCLOSURE_ROWS.values() for s in specs)
 
 
 def tokenize(rows: list[list[str]]) -> list[Token]:
@@ -637,6 +654,14 @@ def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, 
 
 
 def _matcher(specs: list[RowSpec]):
+    return _cached_matcher(tuple(specs))
+
+
+@lru_cache(maxsize=64)
+def _cached_matcher(specs: tuple[RowSpec, ...]):
+    """The first row whose keywords match a label; memoised, since labels repeat across documents."""
+
+    @lru_cache(maxsize=1 << 15)
     def match(text: str) -> str | None:
         label = compact(text)
         for spec in specs:

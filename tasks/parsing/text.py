@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import charset_normalizer
 
@@ -104,6 +104,7 @@ def normalise(raw: str) -> tuple[str, str]:
 _LABEL_JUNK = re.compile(r"[\s|\"'“”‘’「」『』]+")
 
 
+@lru_cache(maxsize=1 << 16)  # row labels repeat across documents of one template
 def compact(label: str) -> str:
     """A label with whitespace, pipes and quotes removed, for keyword matching."""
     return _LABEL_JUNK.sub("", label)
