@@ -16,6 +16,7 @@ from tasks.parse import parse_batch
 from tasks.parsing import document
 from tasks.publish import (
     clean_run,
+    cross_year_checks,
     merge_summaries,
     publish_quarantine,
     publish_year_partitions,
@@ -61,6 +62,8 @@ def publish_years(split: dict, years: list[int], provinces: list[str] | None, wa
     published = [split["years"][str(y)] for y in years if str(y) in split["years"]]
     summaries.append(publish_quarantine(split["quarantine"], published, split["parsed"], warehouse, state,
                                         settings, provinces))
+    if years:
+        cross_year_checks(years, warehouse, settings)
     return merge_summaries(summaries)
 
 

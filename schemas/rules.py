@@ -91,3 +91,22 @@ def quality_of(codes: set[str]) -> str:
     if codes & INCOMPLETE_CODES:
         return MISSING
     return "valid"
+
+
+CARRY_OVER_CODE = "carry_over_mismatch"  # a warning: it never changes `quality`
+
+
+def carry_over_findings(carried_over: list, previous_carried_forward: list, year: int) -> list[Finding]:
+    """Cross-year: this year's 上年结转 against the same body's previous 结转下年度 (per column).
+
+    Not an identity of the format (bodies merge, reports get corrected), so only a warning. 2019
+    reports have no comparable previous row (2018 reports had no 结转 row).
+    """
+    if year <= 2019:
+        return []
+    out = []
+    for col, now, before in zip(APPLICANTS, carried_over, previous_carried_forward):
+        if now is not None and before is not None and now != before:
+            out.append(Finding(CARRY_OVER_CODE, f"warning: 上年结转 {col} {int(now)} in {year} but 结转下年度 "
+                                                f"{int(before)} in the {year - 1} report"))
+    return out

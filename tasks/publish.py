@@ -12,10 +12,12 @@ from __future__ import annotations
 import polars as pl
 from prefect import task
 
+from schemas.fields import APPLICANTS
+from schemas.rules import CARRY_OVER_CODE, carry_over_findings
 from schemas.tables import FIGURE_TABLES, polars_schema
 from tasks.stage import NETWORK_RETRIES, network_error, update_state
 from tasks.storage import S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
-from tasks.warehouse import publish_table
+from tasks.warehouse import PART_FILE, publish_table, read_partition
 
 YEAR_TABLES = ("reports", *FIGURE_TABLES)
 
@@ -143,6 +145,62 @@ def publish_quarantine(quarantine_key: str, published_prefixes: list[str], parse
         update_state(raw, f"{state}/quarantine.parquet", parsed,
                      quarantine.select("report_id", pl.lit(None, pl.String).alias("province")))
     return run_summary(pl.DataFrame(schema=polars_schema("reports")), quarantine)
+
+
+def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.DataFrame:
+    """Pure: `reports` with their carry_over_mismatch warnings recomputed from scratch.
+
+    A body is matched across years by (province, prefecture, county, organization); where a year
+    has several reports of one body the pair is ambiguous and not checked. Both reports of a
+    mismatching pair carry the warning.
+    """
+    body = ["province", "prefecture_code", "county_code", "organization"]
+    cols = list(APPLICANTS)
+    unique = reports.filter(pl.col("organization").is_not_null()).filter(pl.len().over(body + ["year"]) == 1)
+    rows = applications.filter(pl.col("outcome").is_in(["carried_over", "carried_forward"]))
+    pairs = (
+        unique.select("report_id", "year", *body)
+        .join(unique.select("report_id", "year", *body).with_columns(pl.col("year") + 1),
+              on=[*body, "year"], suffix="_prev")
+    )
+    found: dict[str, list[dict]] = {}
+    for p in pairs.iter_rows(named=True):
+        now = rows.filter((pl.col("report_id") == p["report_id"]) & (pl.col("outcome") == "carried_over"))
+        before = rows.filter((pl.col("report_id") == p["report_id_prev"]) & (pl.col("outcome") == "carried_forward"))
+        if now.is_empty() or before.is_empty():
+            continue
+        findings = carry_over_findings(list(now.select(cols).row(0)), list(before.select(cols).row(0)), p["year"])
+        for f in findings:
+            issue = {"code": f.code, "detail": f.detail}
+            found.setdefault(p["report_id"], []).append(issue)
+            found.setdefault(p["report_id_prev"], []).append(issue)
+    def merged(rid: str, issues: list[dict]) -> list[dict]:
+        return [i for i in issues if i["code"] != CARRY_OVER_CODE] + found.get(rid, [])
+    return reports.with_columns(
+        pl.struct("report_id", "issues").map_elements(
+            lambda r: merged(r["report_id"], r["issues"] or []), return_dtype=reports.schema["issues"])
+        .alias("issues"))
+
+
+@task(name="cross-year-checks", **NETWORK_RETRIES, retry_condition_fn=network_error)
+def cross_year_checks(years: list[int], warehouse: str, settings: S3Settings) -> int:
+    """Recompute carry-over warnings for the published years and their neighbours; rewrite what changed."""
+    store = open_store(warehouse, settings)
+    span = sorted({y + d for y in years for d in (-1, 0, 1)})
+    frames = {}
+    for table in ("reports", "applications"):
+        parts = [read_partition(store, table, k) for y in span for k in store.list(f"{table}/year={y}/")
+                 if k.endswith(PART_FILE)]
+        frames[table] = pl.concat(parts) if parts else pl.DataFrame(schema=polars_schema(table))
+    reports = frames["reports"]
+    if reports.is_empty():
+        return 0
+    checked = cross_year_issues(reports, frames["applications"])
+    changed = [a["report_id"] for a, b in zip(reports.iter_rows(named=True), checked.iter_rows(named=True))
+               if (a["issues"] or []) != (b["issues"] or [])]
+    if changed:
+        publish_table(store, "reports", checked.filter(pl.col("report_id").is_in(changed)), set(changed))
+    return len(changed)
 
 
 @task(name="clean-run", **NETWORK_RETRIES, retry_condition_fn=network_error)
