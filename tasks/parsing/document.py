@@ -19,7 +19,7 @@ from schemas.layouts import (
     APPLICATION_ROWS_2021,
 )
 from schemas.rules import application_findings, quality_of, review_findings
-from tasks.parsing import layout, report, tables, text
+from tasks.parsing import layout, legacy, report, tables, text
 from tasks.parsing.regions import resolve_region
 
 PARSER_VERSION = "0.1.0"
@@ -105,10 +105,14 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
     normalised, cells, script = document_text(data, name)
     found = tables.read_tables(cells)
     facts = report.report_facts(normalised)
+    # An old-style 统计表 (指标 | 单位 | 本年度 | 历年累计) and none of 表二/三/四: pre-2019 figures, whatever
+    # the year (some 2019 reports kept the old table: report-format.md §0).
+    old_table = not (found.applications.found or found.active_disclosure.found or found.reviews.found) \
+        and legacy.has_statistics_table(normalised, facts.year)
     if not (found.applications.found or found.active_disclosure.found or found.reviews.found):
         if not report.looks_like_annual_report(normalised):
             raise Unparseable("not_annual_report", "no 政府信息公开 annual-report title, sections or tables found")
-        if facts.year is None or facts.year >= 2019:
+        if facts.year is None or facts.year >= 2019 and not old_table:
             raise Unparseable("no_tables", "an annual report, but none of tables 二/三/四 could be read")
     if facts.year is None:
         raise Unparseable("no_year", "tables found but the statistical year could not be determined")
@@ -124,7 +128,7 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
     elif editions:
         edition = editions.pop()
     else:
-        edition = "pre2019" if facts.year < 2019 else "unknown"
+        edition = "pre2019" if facts.year < 2019 or old_table else "unknown"
 
     region = resolve_region(facts.organization_candidates, year=facts.year, text=normalised, url=source_url)
     if region.issue:
@@ -133,6 +137,9 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
     keys = {"report_id": report_id, "year": facts.year, "province": province}
 
     out = ParsedReport(report={})
+    if edition == "pre2019":
+        out.legacy_indicators, legacy_issues = legacy.legacy_rows(normalised, keys)
+        issues.extend(legacy_issues)
     ad = found.active_disclosure
     if ad.edition:
         for spec in ACTIVE_DISCLOSURE_ROWS[ad.edition]:

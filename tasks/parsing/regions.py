@@ -26,10 +26,16 @@ Conventions taken from the table (kept as-is):
 Signals, in the order they are used
 -----------------------------------
 1. the issuer names (priority order): system prefixes are dropped
-   (国家税务总局, 中共, 中国人民银行 …), then the longest administrative names
-   are matched left to right (full names anywhere; short names such as 苏州 /
-   诸暨 / 平潭 only at the start of the name or right after another match,
-   and never when they begin a township / 新区 name or a common word);
+   (国家税务总局, 中共, 中国人民银行 …; 中国（上海）自由贸易试验区 -> 上海…), then
+   the longest administrative names are matched left to right (full names and
+   safe aliases such as 延边州 / 彭水县 / 察右前旗 anywhere; short names such as
+   苏州 / 诸暨 / 平潭 only at the start of the name or right after another
+   match, and never when they begin a township / 新区 name, a common word or a
+   natural feature: 长白山, 杭州湾); a county's short or generic name also
+   counts after a system word when it names a local branch of the matched
+   body (上海市公安局浦东分局, 汕尾市公安局城区分局, …南京片区);
+   two unrelated places of the same level opening a name (苏州宿迁工业园区,
+   江阴-靖江工业园区) are a jointly built zone: placed only by another signal;
 2. the other names in ``names`` (e.g. the metadata 发布单位);
 3. the source URL's host (a small curated table of portal domains);
 4. metadata codes in the text: a 统一社会信用代码 in a 索引号 / 统一社会信用代码
@@ -38,7 +44,13 @@ Signals, in the order they are used
 
 A county-level name that exists in several places (朝阳区, 鼓楼区 …) is never
 resolved from the name alone: without a deciding signal the result is
-``province="unknown"`` with an ``issue`` starting ``region_ambiguous:``.
+``province="unknown"`` with an ``issue`` starting ``region_ambiguous:``.  A
+generic county name heading a name without its city (城区人民政府, 矿区…) needs
+a signal that decides or confirms its city even when only one such unit exists.
+
+Measured on tests/unit/data/region_names.tsv (829 real body names, all 31
+provinces, all levels): see ``test_name_table_accuracy``; throughput:
+tests/bench_regions.py.
 """
 
 from __future__ import annotations
@@ -99,8 +111,12 @@ class _Index:
     full: dict[str, tuple[_Unit, ...]]  # full names and safe aliases: matched anywhere
     short: dict[str, tuple[_Unit, ...]]  # short names: chain start / contiguous only
     generic: dict[str, tuple[_Unit, ...]]  # 城区/郊区/矿区…: only right after a parent match
+    # every short form of prefectures and counties, blacklisted and generic ones included: only before a
+    # branch suffix and under the unit already matched (上海市公安局浦东分局, 汕尾市公安局城区分局)
+    branch: dict[str, tuple[_Unit, ...]]
     by_code: dict[str, tuple[_Unit, ...]]
-    lengths: dict[str, tuple[int, ...]]  # first char -> key lengths (longest first) over all three dicts
+    lengths: dict[str, tuple[int, ...]]  # first char -> key lengths (longest first) over all four dicts
+    keys: frozenset[str]  # union of the four dicts' keys (one lookup rejects most substrings)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -132,18 +148,64 @@ def _short_of(name: str, level: int, table_short: str | None) -> set[str]:
     return {s for s in out if s not in _SHORT_BLACKLIST and s not in _GENERIC_COUNTY}
 
 
+# Inner Mongolian banners are usually written abbreviated: 察哈尔右翼前旗 -> 察右前旗,
+# 土默特左旗 -> 土左旗, 东乌珠穆沁旗 -> 东乌旗.  Those few that follow no pattern:
+_BANNER_ABBREVIATIONS = {
+    "达尔罕茂明安联合旗": "达茂旗",
+    "莫力达瓦达斡尔族自治旗": "莫旗",
+    "准格尔旗": "准旗",
+    "伊金霍洛旗": "伊旗",
+    "达拉特旗": "达旗",
+    "阿鲁科尔沁旗": "阿旗",
+    "克什克腾旗": "克旗",
+    "陈巴尔虎旗": "陈旗",
+}
+_BANNER_WING_RE = re.compile(r"(.{2,}?)([左右])翼([前中后])旗")
+_BANNER_SIDE_RE = re.compile(r"(.{2,}?)([左右])旗")
+_BANNER_DIRECTION_RE = re.compile(r"([东西])(.).{2,}旗")
+
+
 def _aliases(name: str, level: int, short: str | None) -> set[str]:
     """Full-name aliases that keep an administrative suffix (safe anywhere)."""
     out: set[str] = set()
+    if level == COUNTY and name.endswith("旗"):
+        if m := _BANNER_WING_RE.fullmatch(name):
+            out.add(m[1][0] + m[2] + m[3] + "旗")  # 科尔沁右翼中旗 -> 科右中旗
+        elif m := _BANNER_SIDE_RE.fullmatch(name):
+            out.add(m[1][0] + m[2] + "旗")  # 阿拉善左旗 -> 阿左旗, 新巴尔虎右旗 -> 新右旗
+        elif m := _BANNER_DIRECTION_RE.fullmatch(name):
+            out.add(m[1] + m[2] + "旗")  # 西乌珠穆沁旗 -> 西乌旗
+        if name in _BANNER_ABBREVIATIONS:
+            out.add(_BANNER_ABBREVIATIONS[name])
+        for suf in ("族自治旗", "自治旗"):
+            if name.endswith(suf) and len(name) - len(suf) >= 2:
+                out.add(name[: -len(suf)] + "旗")  # 鄂温克族自治旗 -> 鄂温克旗
+                break
     if not short or len(short) < 2:
-        return out
+        return out - {name}
     if level == PREFECTURE and name.endswith("自治州"):
         out.add(short + "州")  # 延边朝鲜族自治州 -> 延边州
     if level == COUNTY and name.endswith("自治县"):
         out.add(short + "县")  # 彭水苗族土家族自治县 -> 彭水县
-    if level == COUNTY and name.endswith("自治旗"):
+    if level == COUNTY and name.endswith("自治旗") and short != name:
         out.add(short + "旗")
     return out - {name}
+
+
+_ADMIN_SUFFIXES = ("新区", "林区", "区", "县", "市", "旗", "地区", "盟", "州")
+
+
+def _branch_forms(name: str, short: str | None) -> set[str]:
+    """Forms of a unit's name used in the names of a higher body's local branches: the name itself
+    (城区分局), the table's short form (浦东分局, 城关分局) and the name without its suffix."""
+    out = {name}
+    if short and len(short) >= 2:
+        out.add(short)
+    for suf in _ADMIN_SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            out.add(name[: -len(suf)])
+            break
+    return out
 
 
 def _table_path() -> Path:
@@ -201,6 +263,7 @@ def _index() -> _Index:
     full: dict[str, list[_Unit]] = {}
     short: dict[str, list[_Unit]] = {}
     generic: dict[str, list[_Unit]] = {}
+    branch: dict[str, list[_Unit]] = {}
     by_code: dict[str, list[_Unit]] = {}
     for key, (years, sh) in _load_table().items():
         level, code, name, pc, pn, fc, fn = key
@@ -208,6 +271,9 @@ def _index() -> _Index:
         by_code.setdefault(code, []).append(u)
         if level == PREFECTURE and name in _PSEUDO_PREFECTURES:
             continue
+        if level >= PREFECTURE:
+            for b in _branch_forms(name, sh):
+                branch.setdefault(b, []).append(u)
         if level == COUNTY and name in _GENERIC_COUNTY:
             generic.setdefault(name, []).append(u)
             continue
@@ -217,7 +283,7 @@ def _index() -> _Index:
         for s in _short_of(name, level, sh):
             short.setdefault(s, []).append(u)
     lengths: dict[str, set[int]] = {}
-    for d in (full, short, generic):
+    for d in (full, short, generic, branch):
         for k in d:
             lengths.setdefault(k[0], set()).add(len(k))
 
@@ -228,8 +294,10 @@ def _index() -> _Index:
         freeze(full),
         freeze(short),
         freeze(generic),
+        freeze(branch),
         freeze(by_code),
         {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()},
+        frozenset().union(full, short, generic, branch),
     )
 
 
@@ -321,9 +389,15 @@ _SYSTEM_PREFIX_RE = re.compile(
 )
 
 
+# 中国（上海）自由贸易试验区, 中国(江苏)自由贸易试验区南京片区: the bracketed place heads the name.
+_CN_BRACKET_RE = re.compile(r"^中国\(([\u4e00-\u9fff]{2,8})\)")
+
+
 def _strip_prefixes(s: str) -> str:
     m = _SYSTEM_PREFIX_RE.match(s)
-    return s[m.end() :] if m else s
+    if m:
+        s = s[m.end() :]
+    return _CN_BRACKET_RE.sub(r"\1", s, count=1)
 
 
 @dataclass(frozen=True)
@@ -334,11 +408,36 @@ class _Parse:
     township: bool
     vintage: int | None  # year of the table actually used, when not the report year
     notes: tuple[str, ...]
+    # two unrelated units of the same level written together (苏州宿迁工业园区, 江阴-靖江工业园区):
+    # a zone built jointly by two places, whose host the name alone does not tell
+    paired: str | None = None
+    paired_units: tuple[_Unit, ...] = ()
+
+
+# A short prefecture / county name followed by one of these is a natural feature named after the
+# place, which usually spans several units: 长白山 (not 长白县), 苏州河, 杭州湾, 洪泽湖 — unless an
+# administrative name starts there (鹤壁山城区).  江/海 are left out: 南京江宁, 满洲里海关.
+_FEATURE_CHARS = "山河湖湾峡岭"
+# Suffixes of a higher body's local branch named after a county (XX市公安局浦东分局, …城区分局).
+_JOINERS = "-—–·~"
+_BRANCH_SUFFIXES = ("分局", "片区", "分中心", "分院", "支队", "大队", "中队", "管理部", "管理所", "税务所")
+
+
+def _name_at(rest: str) -> bool:
+    idx = _index()
+    return any(rest[:L] in idx.full or rest[:L] in idx.short for L in idx.lengths.get(rest[:1], ()))
 
 
 def _short_ok(units: tuple[_Unit, ...], rest: str) -> bool:
     if rest and rest[0] in "省市县区州旗盟":
         return False  # a different unit (full name not in the table)
+    if (
+        rest
+        and rest[0] in _FEATURE_CHARS
+        and all(u.level >= PREFECTURE for u in units)
+        and not _name_at(rest)
+    ):
+        return False  # 长白山保护开发区 (a province's 青海湖 stays in 青海)
     if _TOWNSHIP_RE.match(rest):
         return False  # 东方红街道 / 滨江新区办事处 / 长安镇
     # 滨江新区 is not 滨江区
@@ -354,12 +453,20 @@ def _scan(s: str, year: int) -> _Parse:
     notes: list[str] = []
     vintage: int | None = None
     rest_start = 0
+    paired: str | None = None
+    paired_units: tuple[_Unit, ...] = ()
     while i < n:
+        if i == last_end and s[i] in _JOINERS:
+            i += 1  # 江阴-靖江: still contiguous
+            last_end = i
+            continue
         found = None
         for L in idx.lengths.get(s[i], ()):
             if i + L > n:
                 continue
             sub = s[i : i + L]
+            if sub not in idx.keys:
+                continue
             options = []  # (kind, units), most specific dictionary first
             if sub in idx.full:
                 options.append(("full", idx.full[sub]))
@@ -367,6 +474,8 @@ def _scan(s: str, year: int) -> _Parse:
                 options.append(("short", idx.short[sub]))
             if i == last_end and state and sub in idx.generic:
                 options.append(("generic", idx.generic[sub]))
+            if state and i > 0 and sub in idx.branch and s.startswith(_BRANCH_SUFFIXES, i + L):
+                options.append(("branch", idx.branch[sub]))
             if not options:
                 continue
             # units valid in the report year win over other vintages, whichever dictionary
@@ -381,6 +490,10 @@ def _scan(s: str, year: int) -> _Parse:
                     top = min(u.level for u in cands)
                     cands = tuple(u for u in cands if u.level == top)
                     if not _short_ok(cands, s[i + L :]):
+                        continue
+                elif kind == "branch":
+                    cands = tuple(c for c in cands if any(_is_anc(p, c) for p in state))
+                    if not cands:
                         continue
                 found = (sub, cands, used, kind)
                 break
@@ -398,6 +511,17 @@ def _scan(s: str, year: int) -> _Parse:
             upper = tuple(p for p in state if any(_is_anc(c, p) for c in cands))
             new_state = deeper or same or upper
             if not new_state:
+                level = min(u.level for u in state)
+                if (
+                    i == last_end
+                    and len(tokens) == 1  # the name opens with the pair
+                    and kind in ("full", "short")
+                    and level >= PREFECTURE
+                    and min(u.level for u in cands) == level
+                    and paired is None
+                ):
+                    paired = f"{tokens[-1]}/{sub}"
+                    paired_units = state + cands
                 if kind == "full":
                     notes.append(f"ignored:{sub}")
                 i += 1  # a word that is not a place of this chain: go on
@@ -410,7 +534,7 @@ def _scan(s: str, year: int) -> _Parse:
         last_end = i
         rest_start = i
     township = bool(_TOWNSHIP_RE.match(s[rest_start:]))
-    return _Parse(s, state, tuple(tokens), township, vintage, tuple(notes))
+    return _Parse(s, state, tuple(tokens), township, vintage, tuple(notes), paired, paired_units)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -423,7 +547,14 @@ def _parse_name(raw: str, year: int) -> _Parse:
             q = _scan(_strip_prefixes(alt), year)
             if q.state:
                 return _Parse(
-                    q.name, q.state, q.tokens, q.township, q.vintage, q.notes + (f"ocr_alias:{s}→{alt}",)
+                    q.name,
+                    q.state,
+                    q.tokens,
+                    q.township,
+                    q.vintage,
+                    q.notes + (f"ocr_alias:{s}→{alt}",),
+                    q.paired,
+                    q.paired_units,
                 )
     return p
 
@@ -532,12 +663,49 @@ _PROVINCE_HOSTS = {
     "changchun.gov.cn": "220100",
     "shenyang.gov.cn": "210100",
     "sjz.gov.cn": "130100",
+    "jinan.gov.cn": "370100",
+    "zaozhuang.gov.cn": "370400",
+    "linyi.gov.cn": "371300",
+    "leshan.gov.cn": "511100",
+    "neijiang.gov.cn": "511000",
+    "anshan.gov.cn": "210300",
+    "fuxin.gov.cn": "210900",
+    "siping.gov.cn": "220300",
+    "liaoyuan.gov.cn": "220400",
+    "cangzhou.gov.cn": "130900",
+    "zjk.gov.cn": "130700",
+    "pds.gov.cn": "410400",
+    "huhhot.gov.cn": "150100",
+    "baotou.gov.cn": "150200",
+    "yq.gov.cn": "140300",
+    "jcgov.gov.cn": "140500",
+    "hegang.gov.cn": "230400",
+    "shuangyashan.gov.cn": "230500",
+    "jms.gov.cn": "230800",
+    "mdj.gov.cn": "231000",
+    "lyg.gov.cn": "320700",
+    "tl.gov.cn": "340700",
+    "longyan.gov.cn": "350800",
+    "zjj.gov.cn": "430800",
+    "sz.gov.cn": "440300",
+    "shanwei.gov.cn": "441500",
+    "liuzhou.gov.cn": "450200",
+    "haikou.gov.cn": "460100",
+    "sansha.gov.cn": "460300",
+    "xining.gov.cn": "630100",
     "pingtan.gov.cn": "350128",
     "zhuji.gov.cn": "330681",
     # district portals
     "bjchy.gov.cn": "110105",
     "bjtzh.gov.cn": "110112",
     "shpt.gov.cn": "310107",
+    "shbsq.gov.cn": "310113",
+    "tjhp.gov.cn": "120101",
+    "njgl.gov.cn": "320106",
+    "hzxh.gov.cn": "330106",
+    "cqjb.gov.cn": "500105",
+    "szns.gov.cn": "440305",
+    "szlhq.gov.cn": "440309",
 }
 _TAX_HOSTS = {
     "beijing": "110000",
@@ -634,8 +802,8 @@ def _pick_by_code(state: tuple[_Unit, ...], code: str) -> tuple[_Unit, ...]:
     return tuple(u for u, s in zip(state, scores) if s == best)
 
 
-def _parent_tokens(u: _Unit) -> set[str]:
-    toks: set[str] = {u.province_name}
+def _parent_tokens(u: _Unit, *, province: bool = True) -> set[str]:
+    toks: set[str] = {u.province_name} if province else set()
     if u.level == COUNTY and u.prefecture_name and u.prefecture_name not in _PSEUDO_PREFECTURES:
         toks.add(u.prefecture_name)
     # short forms: strip the usual suffixes
@@ -651,7 +819,10 @@ def _parent_tokens(u: _Unit) -> set[str]:
 
 def _pick_by_text(state: tuple[_Unit, ...], text: str) -> tuple[tuple[_Unit, ...], str]:
     per = [_parent_tokens(u) for u in state]
-    common = set.intersection(*per) if per else set()
+    common = set.intersection(*per) if len(per) > 1 else set()
+    if len(per) == 1 and state[0].level == COUNTY:
+        # one candidate to confirm (a generic 矿区): its prefecture must be named, not just its province
+        per = [_parent_tokens(state[0], province=False)]
     scores = []
     for toks in per:
         distinct = toks - common
@@ -688,6 +859,59 @@ def _fmt(state: Sequence[_Unit]) -> str:
     return ", ".join(sorted({u.code for u in state}))
 
 
+def _narrow(
+    state: tuple[_Unit, ...],
+    others: Sequence[_Parse],
+    url: str | None,
+    text: str,
+    *,
+    confirm: bool = False,
+) -> tuple[tuple[_Unit, ...], list[str], list[tuple[str, str]], bool]:
+    """Apply the deciding signals in order (other names, url, metadata codes, parent names in the
+    text) while several candidates remain.  With ``confirm`` a signal that merely agrees with the
+    only candidate also counts (a generic name such as 矿区 needs one even when it is unique).
+    Returns (candidates, evidence, metadata codes, whether a signal decided or confirmed)."""
+    evidence: list[str] = []
+    decided = False
+
+    def open_() -> bool:
+        return len(state) > 1 or (confirm and not decided)
+
+    def take(f: tuple[_Unit, ...], ev: str) -> bool:
+        nonlocal state, decided
+        if f and (len(f) < len(state) or (confirm and not decided)):
+            state = f
+            evidence.append(ev)
+            decided = True
+            return True
+        return False
+
+    for p in others:
+        if not open_():
+            break
+        take(tuple(u for u in state if any(_consistent(u, o) for o in p.state)), f"name:{''.join(p.tokens)}")
+    urlc = _url_code(url)
+    if urlc and open_():
+        take(_pick_by_code(state, urlc[0]), urlc[1])
+    meta = _metadata_codes(text) if (open_() or text) else []
+    if open_():
+        for code, ev in meta:
+            if take(_pick_by_code(state, code), ev):
+                break
+    if open_() and text:
+        f, ev = _pick_by_text(state, text)
+        if ev:
+            take(f, ev)
+    return state, evidence, meta, decided
+
+
+def _generic_head(name: str, year: int) -> tuple[str, tuple[_Unit, ...]]:
+    """A name that starts with a generic county name (城区人民政府, 国家税务总局郊区税务局)."""
+    head = _strip_prefixes(_normalize(name))[:2]
+    units = _index().generic.get(head)
+    return (head, _in_year(units, year)[0]) if units else (head, ())
+
+
 def resolve_region(
     names: Sequence[str], *, year: int | None = None, text: str = "", url: str | None = None
 ) -> Region:
@@ -699,6 +923,26 @@ def resolve_region(
     parses = [_parse_name(n, y) for n in names]
     evidence: list[str] = []
     township = bool(parses) and parses[0].township and not parses[0].state
+
+    # ---- a generic county name (城区, 郊区, 矿区 …) heading the first placeable name: it is placed
+    # only when another name, the url, a metadata code or the text decides (or confirms) its city
+    for k, p in enumerate(parses):
+        if p.state:
+            break
+        head, units = _generic_head(names[k], y)
+        if units:
+            others = [q for q in parses if q.state]
+            state, ev, _, decided = _narrow(units, others, url, text, confirm=True)
+            if decided and len(state) == 1:
+                lvl = "township" if p.township else _LEVEL_NAME[state[0].level]
+                return _region_from(state[0], lvl, [f"name:{head}", *ev], None)
+            # undecided, or contradicted by the other signals (郊区 + 北京市): never placed elsewhere
+            return _unknown(
+                [f"name:{head}", *ev],
+                f"region_ambiguous: {head} matches {_fmt(state)}"
+                if len(state) > 1
+                else f"region_ambiguous: {head} is a generic name; its city is not named",
+            )
 
     primary = next((p for p in parses if p.state), None)
     if primary is None:
@@ -726,18 +970,6 @@ def resolve_region(
                     [urlc[1]],
                     "region_partial: placed by the source url only; body level unknown",
                 )
-        idx = _index()
-        for n in names:
-            head = _strip_prefixes(_normalize(n))[:2]
-            if head in idx.generic:
-                units, _ = _in_year(idx.generic[head], y)
-                if units:
-                    return _unknown(
-                        [f"name:{head}"],
-                        f"region_ambiguous: {head} matches {_fmt(units)}"
-                        if len(units) > 1
-                        else f"region_ambiguous: {head} is a generic name; its city is not named",
-                    )
         shown = names[0] if names else ""
         if township:
             return _unknown([], f"region_unresolved: township body without its county in {shown!r}")
@@ -746,38 +978,24 @@ def resolve_region(
     township = township or primary.township
     state = primary.state
     evidence.append(f"name:{''.join(primary.tokens)}")
+    if primary.paired:
+        # a url / metadata code / text may still tell the host
+        others = [p for p in parses if p is not primary and p.state]
+        state, ev, _, decided = _narrow(primary.paired_units, others, url, text, confirm=True)
+        if not (decided and len(state) == 1):
+            return _unknown(
+                evidence + ev,
+                f"region_ambiguous: {primary.paired} are two places (a jointly built zone?); host not named",
+            )
+        evidence.extend(ev)
     if primary.vintage is not None:
         evidence.append(f"vintage:{primary.vintage}")
     evidence.extend(primary.notes)
     others = [p for p in parses if p is not primary and p.state]
 
     # ---- disambiguation
-    if len(state) > 1:
-        for p in others:
-            f = tuple(u for u in state if any(_consistent(u, o) for o in p.state))
-            if f and len(f) < len(state):
-                state = f
-                evidence.append(f"name:{''.join(p.tokens)}")
-                if len(state) == 1:
-                    break
-    urlc = _url_code(url)
-    if len(state) > 1 and urlc:
-        f = _pick_by_code(state, urlc[0])
-        if f and len(f) < len(state):
-            state = f
-            evidence.append(urlc[1])
-    meta = _metadata_codes(text) if (len(state) > 1 or text) else []
-    if len(state) > 1:
-        for code, ev in meta:
-            f = _pick_by_code(state, code)
-            if f and len(f) < len(state):
-                state = f
-                evidence.append(ev)
-                break
-    if len(state) > 1 and text:
-        state, ev = _pick_by_text(state, text)
-        if ev:
-            evidence.append(ev)
+    state, ev, meta, _ = _narrow(state, others, url, text)
+    evidence.extend(ev)
     if len(state) > 1:
         return _unknown(evidence, f"region_ambiguous: {''.join(primary.tokens)} matches {_fmt(state)}")
 

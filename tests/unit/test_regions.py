@@ -537,8 +537,177 @@ def test_invariants_on_arbitrary_names(names, year):
 
 
 def test_place_names_starting_with_zhu_are_not_liaison_offices():
-    for name, county in [("驻马店市人民政府办公室", None), ("驻马店市驿城区人民政府办公室", "411702"),
-                         ("驻马店市正阳县白沙街道办事处", "411724")]:
+    for name, county in [
+        ("驻马店市人民政府办公室", None),
+        ("驻马店市驿城区人民政府办公室", "411702"),
+        ("驻马店市正阳县白沙街道办事处", "411724"),
+    ]:
         r = resolve_region([name], year=2024)
         assert (r.prefecture_code, r.county_code) == ("411700", county), name
     assert resolve_region(["江苏省人民政府驻北京办事处"], year=2024).province_code == "320000"
+
+
+# --------------------------------------------------------------------------- the name table (data file)
+
+NAME_TABLE = Path(__file__).resolve().parent / "data" / "region_names.tsv"
+# Rows whose name (or signal) must never be placed on the wrong unit.
+AMBIGUITY_CATEGORIES = {"ambiguous", "signal", "unplaced"}
+ALL_PROVINCES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+}  # fmt: skip
+COMMON_AMBIGUOUS = {
+    "朝阳区", "鼓楼区", "普陀区", "城关区", "新华区", "桥西区", "和平区", "通州区", "江北区", "西湖区", "长安区",
+    "白云区",
+}  # fmt: skip
+
+
+def _name_rows() -> list[dict[str, str]]:
+    """The TSV rows: category, names ('；'-separated, priority order), year, url, text, expected codes,
+    level, name of the deepest expected code.  Lines starting with '#' are comments."""
+    with open(NAME_TABLE, encoding="utf-8", newline="") as fh:
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+
+
+@pytest.fixture(scope="module")
+def name_rows():
+    return _name_rows()
+
+
+def _resolve_row(row: dict[str, str]) -> Region:
+    return resolve_region(
+        row["names"].split("；"), year=int(row["year"]), url=row["url"] or None, text=row["text"]
+    )
+
+
+def _expected(row: dict[str, str]) -> tuple[str | None, str | None, str | None, str]:
+    return (
+        row["province_code"] or None,
+        row["prefecture_code"] or None,
+        row["county_code"] or None,
+        row["level"],
+    )
+
+
+def _got(r: Region) -> tuple[str | None, str | None, str | None, str]:
+    return (r.province_code, r.prefecture_code, r.county_code, r.admin_level)
+
+
+def test_name_table_size_and_coverage(name_rows):
+    assert len(name_rows) >= 300
+    assert {r["level"] for r in name_rows} >= {C, P, F, K, T, "unknown"}
+    assert {r["category"] for r in name_rows} >= {
+        "central", "province", "prefecture", "county", "township", "zone", "tax", "branch", "historical",
+        "ambiguous", "signal",
+    }  # fmt: skip
+    placed = [r for r in name_rows if r["province_code"]]
+    assert {r["province_code"][:2] for r in placed} == ALL_PROVINCES
+    # every province has bodies at province, county and township level
+    for level in ("province", "county", "township"):
+        assert {r["province_code"][:2] for r in placed if r["level"] == level} == ALL_PROVINCES, level
+    # historical names (2008-2018 divisions) and ambiguous names with and without a deciding signal
+    assert sum(r["category"] == "historical" and int(r["year"]) <= 2018 for r in name_rows) >= 30
+    assert sum(r["category"] == "ambiguous" and r["level"] == "unknown" for r in name_rows) >= 30
+    assert sum(r["category"] == "signal" for r in name_rows) >= 30
+    assert {bool(r["url"]) for r in name_rows if r["category"] == "signal"} == {True, False}
+    assert any(
+        "索引号" in r["text"] or "信用代码" in r["text"] for r in name_rows if r["category"] == "signal"
+    )
+    assert len({(r["names"], r["year"], r["url"], r["text"]) for r in name_rows}) == len(name_rows)
+
+
+def test_name_table_codes_exist_in_table(table, name_rows):
+    """Every expectation of the data file, checked against the raw division table of that year."""
+    by_key, _ = table
+    wrong = []
+    for row in name_rows:
+        prov, pref, county, level = _expected(row)
+        if level in ("central", "unknown"):
+            if prov or pref or county or row["name"]:
+                wrong.append((row["names"], "a central / unknown row carries codes"))
+            continue
+        y = _clip(int(row["year"]))
+        deepest = county or pref or prov
+        if by_key.get((y, prov), (0,))[0] != 1:
+            wrong.append((row["names"], f"{prov} is not a province in {y}"))
+            continue
+        if (y, deepest) not in by_key:
+            wrong.append((row["names"], f"{deepest} not in the table in {y}"))
+            continue
+        rank, tname, parent, tprov = by_key[(y, deepest)]
+        if tname != row["name"] or tprov != prov:
+            wrong.append((row["names"], f"{deepest} is {tname} ({tprov}) in {y}, not {row['name']}"))
+        if county and (rank != 3 or parent != pref):
+            wrong.append((row["names"], f"{county} is not a county of {pref} in {y}"))
+        if pref and not county and rank != 2:
+            wrong.append((row["names"], f"{pref} is not a prefecture in {y}"))
+        if level == "prefecture" and (county or not pref) or level == "province" and (pref or county):
+            wrong.append((row["names"], f"level {level} does not fit the codes"))
+    assert not wrong
+
+
+def test_name_table_accuracy(name_rows, capsys):
+    """Exact at the most specific level (all three codes and the admin level) over the whole table."""
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses = []
+    for row in name_rows:
+        ok = _got(_resolve_row(row)) == _expected(row)
+        per[row["category"]][0] += ok
+        per[row["category"]][1] += 1
+        if not ok:
+            misses.append((row["names"], row["year"], _expected(row), _got(_resolve_row(row))))
+    hits = sum(h for h, _ in per.values())
+    accuracy = hits / len(name_rows)
+    with capsys.disabled():
+        detail = ", ".join(f"{c} {h}/{n}" for c, (h, n) in sorted(per.items()))
+        print(f"\nregion name table: {hits}/{len(name_rows)} exact = {accuracy:.2%} ({detail})")
+        for m in misses:
+            print("  miss:", m)
+    assert accuracy >= 0.98, misses
+
+
+def _confidently_wrong(row: dict[str, str], r: Region) -> bool:
+    """A placement (any code) that contradicts the expectation; an unknown is never 'wrong' here."""
+    if r.province_code is None:
+        return r.province == "00" and row["level"] != "central"
+    prov, pref, county, level = _expected(row)
+    if level in ("unknown", "central"):
+        return True
+    return (
+        r.province_code != prov
+        or (r.prefecture_code is not None and r.prefecture_code != pref)
+        or (r.county_code is not None and r.county_code != county)
+    )
+
+
+def test_name_table_no_confident_wrong_answers(name_rows):
+    """Ambiguous names (朝阳区, 鼓楼区, 城区 …) without a deciding signal stay unknown with a
+    region_ambiguous issue; with a signal they land on the signalled unit; nothing is misplaced."""
+    wrong = []
+    for row in name_rows:
+        r = _resolve_row(row)
+        if _confidently_wrong(row, r):
+            wrong.append((row["category"], row["names"], _expected(row), _got(r)))
+        if row["level"] == "unknown":
+            if r.province != "unknown" or not r.issue:
+                wrong.append((row["category"], row["names"], "should be unknown", r.issue))
+            elif row["category"] == "ambiguous" and not r.issue.startswith("region_ambiguous:"):
+                wrong.append((row["category"], row["names"], "should be region_ambiguous", r.issue))
+    assert not wrong
+
+
+def test_name_table_ambiguous_rows_are_balanced(name_rows):
+    """The ambiguity rows cover the common same-name districts both ways (unknown, and decided)."""
+    amb = {r["names"].split("；")[0][:3] for r in name_rows if r["category"] == "ambiguous"}
+    sig = {r["names"].split("；")[0][:3] for r in name_rows if r["category"] == "signal"}
+    assert COMMON_AMBIGUOUS <= amb and COMMON_AMBIGUOUS <= sig
+
+
+def test_name_table_is_deterministic(name_rows):
+    from tasks.parsing import regions
+
+    first = [_resolve_row(r) for r in name_rows]
+    regions._parse_name.cache_clear()
+    regions._in_year.cache_clear()
+    assert [_resolve_row(r) for r in name_rows] == first
