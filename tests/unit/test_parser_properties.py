@@ -34,14 +34,7 @@ GROUPS_2021 = [
     ("（七）总计", None), ("四、结转下年度继续办理", None),
 ]
 GROUPS_2019 = GROUPS_2021[:20] + [("（六）其他处理", None)] + GROUPS_2021[23:]
-KEYS_2021 = [
-    "new_received", "carried_over", "granted", "partially_granted", "withheld_state_secret",
-    "withheld_law_prohibited", "withheld_three_security", "withheld_third_party", "withheld_internal_affairs",
-    "withheld_process_info", "withheld_enforcement_file", "withheld_admin_query", "unavailable_not_held",
-    "unavailable_needs_creation", "unavailable_unclear", "rejected_petition", "rejected_duplicate",
-    "rejected_publication", "rejected_excessive", "rejected_confirmation", "other_no_correction",
-    "other_unpaid_fee", "other_misc", "total_processed", "carried_forward",
-]
+from tests.unit.contract_rows import T3_KEYS_2021 as KEYS_2021  # noqa: E402
 KEYS_2019 = KEYS_2021[:20] + ["other_handling"] + KEYS_2021[23:]
 PROCEEDINGS = ("administrative_review", "litigation_direct", "litigation_after_review")
 

@@ -28,14 +28,7 @@ T3_LABELS_2021 = [
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他", "（七）总计",
     "四、结转下年度继续办理",
 ]
-T3_KEYS_2021 = [
-    "new_received", "carried_over", "granted", "partially_granted", "withheld_state_secret",
-    "withheld_law_prohibited", "withheld_three_security", "withheld_third_party", "withheld_internal_affairs",
-    "withheld_process_info", "withheld_enforcement_file", "withheld_admin_query", "unavailable_not_held",
-    "unavailable_needs_creation", "unavailable_unclear", "rejected_petition", "rejected_duplicate",
-    "rejected_publication", "rejected_excessive", "rejected_confirmation", "other_no_correction",
-    "other_unpaid_fee", "other_misc", "total_processed", "carried_forward",
-]
+from tests.unit.contract_rows import T3_KEYS_2021  # noqa: E402
 T4_HEADER = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | "
              "未经复议直接起诉 | 复议后起诉\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | "
              "尚未审结 | 总计")
