@@ -27,6 +27,9 @@ from tasks.storage import (
 )
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+# Files that are never documents: OS litter and our own temp files. Anything else is staged, so a
+# document whose name merely starts with a dot is not silently skipped.
+_OS_JUNK = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 MANIFEST_SCHEMA = {"raw_key": pl.String, "report_id": pl.String, "source_name": pl.String,
                    "source_url": pl.String, "size": pl.Int64, "rejected": pl.String}
 STATE_SCHEMA = {"report_id": pl.String, "province": pl.String}
@@ -106,7 +109,8 @@ def source_documents(source: str, settings: S3Settings):
         store = open_store(source)
     for key in store.list():
         name = key.rsplit("/", 1)[-1]
-        if name.startswith(".") or name.endswith((".gold.json", ".tsv")) or name == "LABELS.md":
+        if name in _OS_JUNK or name.startswith(("._", ".tmp-")) or name.endswith((".gold.json", ".tsv")) \
+                or name == "LABELS.md":
             continue  # labels and manifests that travel with sample corpora are not documents
         yield name, store.get(key), None
 
