@@ -180,8 +180,8 @@ def s3_client(settings: S3Settings):
         region_name=settings.region,
         config=Config(
             retries={"max_attempts": 5, "mode": "standard"},
-            connect_timeout=5,
-            read_timeout=60,
+            connect_timeout=float(os.environ.get("OGI_S3_CONNECT_TIMEOUT", "5")),
+            read_timeout=float(os.environ.get("OGI_S3_READ_TIMEOUT", "60")),
             s3={"addressing_style": "path"},
         ),
     )

@@ -21,7 +21,7 @@ SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code
 class FaultyProxy:
     def __init__(self, upstream: str, seed: int = 0):
         self.upstream = urlsplit(upstream)
-        self.mode = "pass"  # pass | flaky | down | stall
+        self.mode = "pass"  # pass | flaky (503s) | down (all 503) | slow (stalls past the client's timeout)
         self.fail_rate = 0.3
         self.requests = 0
         self.injected = 0
@@ -41,10 +41,13 @@ class FaultyProxy:
                 with proxy._lock:
                     proxy.requests += 1
                     fail = proxy.mode == "down" or (proxy.mode == "flaky" and proxy._rng.random() < proxy.fail_rate)
-                    if fail or proxy.mode == "stall":
+                    stall = proxy.mode == "slow" and proxy._rng.random() < proxy.fail_rate
+                    if fail or stall:
                         proxy.injected += 1
-                if proxy.mode == "stall":
-                    time.sleep(3)
+                if stall:
+                    time.sleep(3)  # past the client's read timeout: it gives up and retries
+                    self.close_connection = True
+                    return
                 if fail:
                     self.send_response(503)
                     self.send_header("Content-Type", "application/xml")

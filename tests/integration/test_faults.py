@@ -73,6 +73,15 @@ def test_flaky_storage_is_retried_and_secrets_stay_out(s3_server, proxy, seeds, 
             assert secret not in path.read_bytes(), f"secret key found in {path}"
 
 
+def test_timeouts_are_retried(s3_server, proxy, seeds, tmp_path):
+    proxy.mode, proxy.fail_rate = "slow", 0.15
+    env = environment(s3_server, proxy.endpoint_url, "faults-slow", OGI_S3_READ_TIMEOUT="1")
+    proc = run_ogi(seeds, tmp_path / "wh", env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proxy.injected > 0
+    assert score(tmp_path / "wh").returncode == 0
+
+
 def test_dead_storage_fails_clearly_then_a_rerun_completes_without_duplicates(s3_server, proxy, seeds, tmp_path):
     env = environment(s3_server, proxy.endpoint_url, "faults-dead")
     warehouse = tmp_path / "wh"
