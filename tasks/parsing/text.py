@@ -8,6 +8,7 @@ OpenCC t2s, then NFKC (fullwidth digits and punctuation → ASCII).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -80,7 +81,7 @@ def detect_script(raw: str, simplified: str, pinyin_count: int) -> str:
     cjk = len(_CJK.findall(raw))
     if cjk == 0:
         return "simplified"
-    changed = sum(1 for a, b in zip(raw, simplified) if a != b) if len(raw) == len(simplified) else abs(
+    changed = sum(map(operator.ne, raw, simplified)) if len(raw) == len(simplified) else abs(
         len(raw) - len(simplified)
     )
     # Traditional text changes in ~20-35% of its characters; Simplified text only in rare ones (乾 → 干).
