@@ -27,6 +27,7 @@ from flows.environment import (
     SAMPLES,
     configure_prefect,
     prefect_api_for_workers,
+    start_prefect_early,
     task_runner,
 )
 
@@ -199,11 +200,14 @@ def run(
     chain) to use another S3-compatible store; PREFECT_API_URL to run against a Prefect server.
     """
     configure_prefect()
+    prefect_ready = start_prefect_early()
     from flows.ingest import ingest
 
     flow = with_runner(ingest, runner, address)
-    with object_storage() as settings, prefect_api_for_workers(runner), progress_bars(source):
-        summary = flow(source=source, warehouse=warehouse, settings=settings, batch_size=batch_size)
+    with object_storage() as settings:
+        prefect_ready()
+        with prefect_api_for_workers(runner), progress_bars(source):
+            summary = flow(source=source, warehouse=warehouse, settings=settings, batch_size=batch_size)
     report(summary, warehouse, json_summary)
 
 
@@ -228,6 +232,7 @@ def backfill(
     not parsed again (--reparse forces it). Raw documents are never deleted.
     """
     configure_prefect()  # before anything imports Prefect
+    prefect_ready = start_prefect_early()
     from flows.backfill import backfill as backfill_flow
     from flows.backfill import parse_provinces, parse_years
 
@@ -238,9 +243,11 @@ def backfill(
         raise typer.BadParameter(str(e)) from e
 
     flow = with_runner(backfill_flow, runner, address)
-    with object_storage() as settings, prefect_api_for_workers(runner), progress_bars(source):
-        summary = flow(years=year_list, provinces=province_list, source=source, warehouse=warehouse,
-                       batch_size=batch_size, reparse=reparse, settings=settings)
+    with object_storage() as settings:
+        prefect_ready()
+        with prefect_api_for_workers(runner), progress_bars(source):
+            summary = flow(years=year_list, provinces=province_list, source=source, warehouse=warehouse,
+                           batch_size=batch_size, reparse=reparse, settings=settings)
     report(summary, warehouse, json_summary)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +63,36 @@ def task_runner(runner: str = "threads", address: str | None = None, workers: in
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                           "processes": processes, "dashboard_address": None})
+
+
+def start_prefect_early() -> Callable[[], None]:
+    """Start Prefect's temporary API server in the background; returns a function that waits for it.
+
+    Without PREFECT_API_URL the first flow run starts a temporary server (~6 s); started here, at the
+    top of a command, it comes up while the process imports its modules and starts the S3 server.
+    The returned wait must be called before the first flow runs.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return lambda: None
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            from prefect.server.api.server import SubprocessASGIServer
+
+            SubprocessASGIServer().start()
+        except Exception as e:  # noqa: BLE001 - whatever it is, wait() re-raises it in the main thread
+            errors.append(e)
+
+    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if errors:
+            raise errors[0]
+
+    return wait
 
 
 @contextlib.contextmanager
