@@ -31,6 +31,13 @@ from flows.environment import (
     task_runner,
 )
 
+
+def warm_up() -> None:
+    from tasks.parsing.document import warm_up as warm_up_parser
+
+    warm_up_parser()
+
+
 app = typer.Typer(
     help="Open-government-information annual reports → a validated Parquet warehouse.",
     no_args_is_help=False,
@@ -205,6 +212,7 @@ def run(
 
     flow = with_runner(ingest, runner, address)
     with object_storage() as settings:
+        warm_up()  # while Prefect's server is still starting on the other core
         prefect_ready()
         with prefect_api_for_workers(runner), progress_bars(source):
             summary = flow(source=source, warehouse=warehouse, settings=settings, batch_size=batch_size)
@@ -244,6 +252,7 @@ def backfill(
 
     flow = with_runner(backfill_flow, runner, address)
     with object_storage() as settings:
+        warm_up()  # while Prefect's server is still starting on the other core
         prefect_ready()
         with prefect_api_for_workers(runner), progress_bars(source):
             summary = flow(years=year_list, provinces=province_list, source=source, warehouse=warehouse,
