@@ -23,6 +23,20 @@ INCOMPLETE_CODES = frozenset({"total_missing", "table_missing", "table_blank", "
                               "row_unplaced"})
 
 
+# 表三 rows that are not results: 一 + 二 = (七) + 四, and (七) = Σ of every other row (the results).
+BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def result_rows(outcomes) -> list[str]:
+    return [o for o in outcomes if o not in BALANCE_ROWS]
+
+
+def application_column_identities(outcomes) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """表三's per-column identities as (left rows, right rows) with Σ left = Σ right, for the parser."""
+    return [(("total_processed",), tuple(result_rows(outcomes))),
+            (("new_received", "carried_over"), ("total_processed", "carried_forward"))]
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -68,7 +82,7 @@ def application_findings(rows: dict[str, list], result_rows: list[str]) -> list[
         if None not in (a, b, t, fwd) and a + b != t + fwd:
             out.append(Finding("balance_mismatch", f"表三 {col}: 一+二 = {int(a + b)} but (七)+四 = {int(t + fwd)}"))
         elif any(v is not None for v in (a, b, t, fwd)) and None in (a, b, t, fwd):
-            missing = [n for n, v in zip(("new_received", "carried_over", "total_processed", "carried_forward"),
+            missing = [n for n, v in zip(BALANCE_ROWS,
                                          (a, b, t, fwd)) if v is None]
             out.append(Finding("total_missing", f"表三 {col}: 一+二 = (七)+四 not checkable, blank: "
                                                 + ", ".join(missing)))

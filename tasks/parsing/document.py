@@ -18,7 +18,7 @@ from schemas.layouts import (
     APPLICATION_ROWS_2019,
     APPLICATION_ROWS_2021,
 )
-from schemas.rules import application_findings, quality_of, review_findings
+from schemas.rules import application_findings, quality_of, result_rows, review_findings
 from tasks.parsing import layout, legacy, report, tables, text
 from tasks.parsing.regions import resolve_region
 
@@ -153,10 +153,9 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
         for spec in specs:
             vals = [None if v is None else int(v) for v in ap.rows[spec.key]]
             out.applications.append({**keys, "outcome": spec.key, **dict(zip(APPLICANTS, vals))})
-        result_rows = [s.key for s in specs if s.key not in ("new_received", "carried_over", "total_processed",
-                                                             "carried_forward")]
         int_rows = {r["outcome"]: [r[c] for c in APPLICANTS] for r in out.applications}
-        issues.extend({"code": f.code, "detail": f.detail} for f in application_findings(int_rows, result_rows))
+        findings = application_findings(int_rows, result_rows(s.key for s in specs))
+        issues.extend({"code": f.code, "detail": f.detail} for f in findings)
     rv = found.reviews
     if rv.found:
         for proceeding, vals in rv.rows.items():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import pairwise, product
 from functools import lru_cache
 
 from schemas.layouts import (
@@ -35,6 +35,7 @@ from schemas.layouts import (
     T2_NOTE_COLUMNS,
     RowSpec,
 )
+from schemas.rules import application_column_identities
 from tasks.parsing.text import compact
 
 # ---------------------------------------------------------------------------------------------
@@ -464,6 +465,9 @@ def _align(tokens: list[Token], width: int, identity: dict | None = None
     return [None] * width, f"{len(values)} figures where {width} columns are expected", None
 
 
+AMBIGUOUS_SPLIT = "run-together figures: more than one split satisfies the row identities"
+
+
 def _align_glued(values: list[Token], width: int, identity: dict | None):
     runs = [t.text if t.kind == NUM else "" for t in values]
     if any(not r.isdigit() for r in runs):
@@ -478,7 +482,7 @@ def _align_glued(values: list[Token], width: int, identity: dict | None):
         return [_num(v, values[0].line) for v in sols[0]], None, "figures run together, split by the row identities"
     if not sols:
         return [None] * width, "run-together figures: no split satisfies the row identities", None
-    return [None] * width, "run-together figures: more than one split satisfies the row identities", None
+    return [None] * width, AMBIGUOUS_SPLIT, None
 
 
 def _aligns(tokens: list[Token], width: int) -> bool:
@@ -542,9 +546,13 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
 # Placing rows
 
 
-def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str, identity: dict | None
+def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str, identity: dict | None,
+                    ambiguous: dict[int, tuple[list[Token], Issue]]
                     ) -> tuple[dict[int, list[Token | None]], list[Issue]]:
-    """Assign groups to rows: by label, else by position after the last placed row."""
+    """Assign groups to rows: by label, else by position after the last placed row.
+
+    Rows whose run-together figures split more than one way go into `ambiguous` with their issue.
+    """
     index = {s.key: i for i, s in enumerate(specs)}
     issues: list[Issue] = []
     placed: dict[int, tuple[list[Token | None], bool]] = {}
@@ -576,17 +584,14 @@ def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str,
             issues.append(Issue("row_by_position", f"{table_name}: unlabelled figures placed as "
                                                    f"{specs[i].label} by position"))
         cells, problem, note = _align(g.tokens, specs[i].width, identity)
-        if problem:
-            issues.append(Issue("row_unalignable", f"{table_name} {specs[i].label}: {problem}; published null"))
-        if note:
-            issues.append(Issue("split_by_identity", f"{table_name} {specs[i].label}: {note}"))
+        _note_alignment(issues, ambiguous, i, g.tokens, table_name, specs[i].label, problem, note)
         placed[i] = (cells, g.label_key is None)
         next_row = max(next_row, i + 1)
     return {i: cells for i, (cells, _) in placed.items()}, issues
 
 
-def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: str, identity: dict | None
-                       ) -> tuple[dict[int, list[Token | None]], list[Issue]] | None:
+def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: str, identity: dict | None,
+                       ambiguous: dict[int, tuple[list[Token], Issue]]) -> tuple[dict[int, list[Token | None]], list[Issue]] | None:
     """Every row by its position, when the rows of figures are exactly the edition's rows.
 
     For tables whose labels came apart from their figures (PDF→markdown conversions): usable only
@@ -609,10 +614,7 @@ def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: s
     placed: dict[int, list[Token | None]] = {}
     for i, (spec, g) in enumerate(zip(specs, rows)):
         cells, problem, note = _align(g.tokens, spec.width, identity)
-        if problem:
-            issues.append(Issue("row_unalignable", f"{table_name} {spec.label}: {problem}; published null"))
-        if note:
-            issues.append(Issue("split_by_identity", f"{table_name} {spec.label}: {note}"))
+        _note_alignment(issues, ambiguous, i, g.tokens, table_name, spec.label, problem, note)
         if not (g.inline and g.label_key == spec.key):
             issues.append(Issue("row_by_position", f"{table_name}: figures placed as {spec.label} by position "
                                                    "(the table has exactly its rows of figures)"))
@@ -624,25 +626,92 @@ def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: s
     return placed, issues
 
 
+def _note_alignment(issues: list[Issue], ambiguous: dict[int, tuple[list[Token], Issue]], i: int,
+                    tokens: list[Token], table_name: str, label: str, problem: str | None, note: str | None) -> None:
+    if problem:
+        issue = Issue("row_unalignable", f"{table_name} {label}: {problem}; published null")
+        issues.append(issue)
+        if problem == AMBIGUOUS_SPLIT:
+            ambiguous[i] = (tokens, issue)
+    if note:
+        issues.append(Issue("split_by_identity", f"{table_name} {label}: {note}"))
+
+
+_MAX_ROW_SPLITS = 64  # a row with more splits than this is not enumerated, so never claimed unique
+_MAX_COMBINATIONS = 20_000
+
+
+def _splits_by_columns(placed: dict[int, list[Token | None]], ambiguous: dict[int, tuple[list[Token], Issue]],
+                       specs: list[RowSpec], identity: dict, column_identities) -> dict[int, list[int]]:
+    """The splits of rows that their own row identity leaves ambiguous, fixed by the table's column
+    identities ((七) = Σ results, 一 + 二 = (七) + 四): only when exactly one combination of the
+    rows' possible splits satisfies every column identity that can be checked; else nothing."""
+    options: dict[int, list[list[int]]] = {}
+    combinations = 1
+    for i, (tokens, _) in ambiguous.items():
+        runs = [t.text for t in tokens if _is_fig(t)]
+        sols = identity_splits(runs, specs[i].width, identity, limit=_MAX_ROW_SPLITS)
+        if len(sols) >= _MAX_ROW_SPLITS:
+            return {}
+        options[i] = sols
+        combinations *= len(sols)
+    if combinations > _MAX_COMBINATIONS:
+        return {}
+    index = {s.key: i for i, s in enumerate(specs)}
+    checks = [([index[k] for k in left], [index[k] for k in right]) for left, right in column_identities
+              if all(k in index for k in left + right)]
+    values = {i: [None if t is None else t.value for t in cells] for i, cells in placed.items() if i not in options}
+    rows = list(options)
+    found: tuple[list[int], ...] | None = None
+    for combo in product(*(options[i] for i in rows)):
+        values.update(zip(rows, combo))
+        if all(_column_sums_agree(values, left, right, specs[left[0]].width) for left, right in checks):
+            if found is not None:
+                return {}
+            found = combo
+    return {} if found is None else dict(zip(rows, found))
+
+
+def _column_sums_agree(values: dict[int, list], left: list[int], right: list[int], width: int) -> bool:
+    """Σ left = Σ right in every column where all their cells are known (a blank cell checks nothing)."""
+    for c in range(width):
+        cells = [values[i][c] if i in values else None for i in left + right]
+        if None in cells:
+            continue
+        if sum(cells[:len(left)]) != sum(cells[len(left):]):
+            return False
+    return True
+
+
 _PLACEMENT_PROBLEMS = {"row_unplaced", "row_repeated", "row_unalignable"}
 
 
 def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, table_name: str,
-                identity: dict | None = None) -> None:
+                identity: dict | None = None, column_identities=()) -> None:
     index = {s.key: i for i, s in enumerate(specs)}
     groups = [part for g in groups for part in _split_stacked(g, specs[index[g.label_key]].width
                                                               if g.label_key in index else specs[0].width)]
-    placed, issues = _place_by_label(groups, specs, table_name, identity)
+    ambiguous: dict[int, tuple[list[Token], Issue]] = {}
+    placed, issues = _place_by_label(groups, specs, table_name, identity, ambiguous)
     troubled = any(i.code in _PLACEMENT_PROBLEMS for i in issues) or len(placed) < len(specs)
     if troubled:
-        by_position = _place_by_position(groups, specs, table_name, identity)
+        ambiguous_by_position: dict[int, tuple[list[Token], Issue]] = {}
+        by_position = _place_by_position(groups, specs, table_name, identity, ambiguous_by_position)
         if by_position is not None:
             placed, issues = by_position
+            ambiguous = ambiguous_by_position
+    if ambiguous and column_identities:
+        for i, split in _splits_by_columns(placed, ambiguous, specs, identity, column_identities).items():
+            line = ambiguous[i][0][0].line
+            placed[i] = [_num(v, line) for v in split]
+            issues = [x for x in issues if x is not ambiguous[i][1]]
+            issues.append(Issue("split_by_identity", f"{table_name} {specs[i].label}: figures run together, "
+                                                     "split the one way the row and column identities allow"))
     splits = [i for i in issues if i.code == "split_by_identity"]
     if len(splits) > 1:
         issues = [i for i in issues if i.code != "split_by_identity"]
         issues.append(Issue("split_by_identity", f"{table_name}: {len(splits)} rows printed with run-together "
-                                                 "figures, each split the one way its row identity allows"))
+                                                 "figures, each split the one way the identities allow"))
     table.issues.extend(issues)
     for i, spec in enumerate(specs):
         cells = placed.get(i)
@@ -747,7 +816,8 @@ def read_applications(tokens: list[Token]) -> tuple[ParsedTable, int | None, int
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
     table = ParsedTable(edition, found=True)
-    _place_rows(_groups(span, _matcher(specs)), specs, table, "表三", T3_IDENTITY)
+    _place_rows(_groups(span, _matcher(specs)), specs, table, "表三", T3_IDENTITY,
+                application_column_identities(spec.key for spec in specs))
     return table, start, stop
 
 

@@ -34,10 +34,15 @@ T4_HEADER = ("四、政府信息公开行政复议、行政诉讼情况\n行政�
              "尚未审结 | 总计")
 
 
-def t3_rows() -> list[list[int]]:
-    """A consistent 2021 表三: row totals, (七)总计 and 一+二 = (七)+四 all hold."""
+def t3_rows(replace: dict[int, list[int]] | None = None) -> list[list[int]]:
+    """A consistent 2021 表三: row totals, (七)总计 and 一+二 = (七)+四 all hold.
+
+    `replace` sets result rows (0 = （一）予以公开) before the totals are worked out.
+    """
     results = [[(r * 3 + c) % 4 for c in range(6)] for r in range(21)]
     results[0] = [12, 1, 0, 0, 2, 0]
+    for r, row in (replace or {}).items():
+        results[r] = row
     total = [sum(col) for col in zip(*results)]
     carried_forward = [1, 0, 0, 0, 0, 0]
     carried_over = [2, 0, 0, 0, 0, 0]
@@ -108,6 +113,37 @@ def test_ambiguous_run_together_row_is_null_with_an_issue():
     found = read("三、收到和处理政府信息公开申请情况" + glued)
     assert found.applications.rows["rejected_duplicate"] == [None] * 7
     assert any("more than one split" in i.detail for i in found.applications.issues)
+
+
+def glue_t3(rows: list[list[int]]) -> str:
+    return "三、收到和处理政府信息公开申请情况" + "".join(
+        label.replace(" ", "") + "".join(str(v) for v in row) for label, row in zip(T3_LABELS_2021, rows))
+
+
+def test_row_ambiguous_on_its_own_is_split_by_the_column_identities():
+    # "110000011" reads 1|10|0|0|0|0|11 or 11|0|0|0|0|0|11; only one keeps (七)总计 = Σ results per column.
+    rows = t3_rows({14: [11, 0, 0, 0, 0, 0]})
+    found = read(glue_t3(rows))
+    assert found.applications.rows["rejected_duplicate"] == [11, 0, 0, 0, 0, 0, 11]
+    assert [found.applications.rows[k] for k in T3_KEYS_2021] == rows
+    assert "row_unalignable" not in codes(found.applications)
+    assert "split_by_identity" in codes(found.applications)
+
+
+def test_rows_the_column_identities_cannot_tell_apart_stay_null():
+    # Two rows that both read "110000011": swapping their readings keeps every column sum.
+    rows = t3_rows({14: [11, 0, 0, 0, 0, 0], 15: [1, 10, 0, 0, 0, 0]})
+    found = read(glue_t3(rows))
+    assert found.applications.rows["rejected_duplicate"] == [None] * 7
+    assert found.applications.rows["rejected_publication"] == [None] * 7
+    assert sum("more than one split" in i.detail for i in found.applications.issues) >= 2
+
+
+def test_inconsistent_columns_resolve_nothing():
+    rows = t3_rows({14: [11, 0, 0, 0, 0, 0]})
+    rows[-2] = [v + 1 if c in (0, 6) else v for c, v in enumerate(rows[-2])]  # (七)总计 misprinted by the source
+    found = read(glue_t3(rows))
+    assert found.applications.rows["rejected_duplicate"] == [None] * 7
 
 
 # --- 表三 layouts ------------------------------------------------------------------------------
