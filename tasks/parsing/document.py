@@ -19,7 +19,7 @@ from schemas.layouts import (
     APPLICATION_ROWS_2021,
 )
 from schemas.rules import application_findings, quality_of, result_rows, review_findings
-from tasks.parsing import layout, legacy, report, tables, text
+from tasks.parsing import layout, legacy, report, tables, text, word
 from tasks.parsing.regions import resolve_region
 
 PARSER_VERSION = "0.1.0"
@@ -60,8 +60,16 @@ _ARCHIVES = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"\xd0\xcf\x11\
 
 def document_text(data: bytes, name: str) -> tuple[str, list[list[str]], str]:
     """(normalised text, cells, script) for any layout we read."""
+    if word.is_docx(data):
+        try:
+            raw = word.text_from_docx(data)
+        except Exception as e:  # the library's own errors: a damaged or unusual package
+            raise Unparseable("unreadable_docx", f"the Word file could not be read: {type(e).__name__}: {e}") from e
+        normalised, script = text.normalise(raw)
+        return normalised, layout.cells_from_text(normalised), script
     if data.startswith(_ARCHIVES):
-        raise Unparseable("archive", "the document is an archive or an Office file, not text, HTML or PDF")
+        raise Unparseable("archive", "the document is an archive or an Office file other than .docx, "
+                                     "not text, HTML, PDF or Word")
     kind = _kind(name, data)
     if kind != "pdf" and b"\x00" in data[:4096]:
         raise Unparseable("binary", "the document is binary, not text, HTML or PDF")
