@@ -67,3 +67,12 @@ def test_simplified_text_is_not_run_through_t2s():
     assert script == "simplified" and "乾县" in text
     text, script = normalise("蘇州市姑蘇區(qū)黨政辦公室2024年政府信息公開工作年度報告")
     assert script == "traditional" and text.startswith("苏州市姑苏区党政办公室")
+
+
+def test_column_name_is_not_the_title_and_a_title_may_drop_zhengfu():
+    f = facts("标题: 某某县地方税务局2013年信息公开年度报告\n发布时间: 2014-02-25 00:00\n发布机构: \n"
+              "栏目: 政府信息公开年报\n正文\n本报告中所列数据的统计期限自2013年1月1日起至2013年12月31日止。")
+    assert f.title == "某某县地方税务局2013年信息公开年度报告"
+    assert f.organization == "某某县地方税务局"
+    assert f.year == 2013
+    assert f.publish_date == dt.date(2014, 2, 25)
