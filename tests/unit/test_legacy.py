@@ -366,3 +366,9 @@ def test_catalogue_codes_are_snake_case_and_cover_the_contract():
     assert {i.code for i in INDICATORS} >= set(CORE_CODES)
     assert all(BY_CODE[c].core for c in CORE_CODES)
     assert all(i.code.replace("_", "").isalnum() and i.code == i.code.lower() for i in INDICATORS)
+
+
+def test_requests_received_worded_with_zhengfu_xinxi_first():
+    f = figures(HEAD + "受理政府信息依申请公开总数 条 3 5\n其中:1.当面申请数 条 3 5")
+    assert values(f) == {("requests_received", "year"): 3, ("requests_received", "cumulative"): 5,
+                         ("requests_in_person", "year"): 3, ("requests_in_person", "cumulative"): 5}
