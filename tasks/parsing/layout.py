@@ -26,12 +26,10 @@ def cells_from_line(line: str) -> list[str]:
         return []
     if "|" in line:
         parts = [p.strip() for p in line.split("|")]
-        # "| a | b |" (markdown) has no empty cell at either end; "a | " (a web page or Word row whose
-        # last cell is blank) keeps its empty last cell, so a one-figure row printed blank is a row.
-        if line.startswith("|"):
+        if parts and parts[-1] == "" and line.endswith("|"):
+            parts.pop()
+        if parts and parts[0] == "" and line.startswith("|"):
             parts.pop(0)
-            if parts and parts[-1] == "" and line.endswith("|"):
-                parts.pop()
         if parts and all(_MD_RULE.match(p) for p in parts if p):
             return []
         return parts

@@ -38,7 +38,15 @@ def text_from_docx(data: bytes) -> str:
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for tr in block._tbl.tr_lst:
-                lines.append(" | ".join(_cell_text(tc, qn) for tc in tr.tc_lst if tc.vMerge != "continue"))
+                cells: list[str] = []
+                for tc in tr.tc_lst:
+                    if tc.vMerge == "continue":
+                        continue
+                    text = _cell_text(tc, qn)
+                    # As in html.py: an empty cell spanning n columns is n blank cells, a figure once.
+                    cells.extend([text] * (tc.grid_span if not text else 1))
+                # Border pipes, as html.py and pdf.py write them, so an empty last cell stays a cell.
+                lines.append("| " + " | ".join(cells) + " |" if len(cells) > 1 else cells[0] if cells else "")
         else:
             text = block.text.strip()
             if text:

@@ -82,12 +82,6 @@ def test_glued_pieces_give_the_enumerator_back_to_the_next_label():
     assert glued_pieces("（六）其他处理1、申请人") == [("label", "（六）其他处理1、申请人")]
 
 
-def test_row_cells_keep_a_blank_last_cell_but_not_markdown_edges():
-    assert layout.cells_from_line("行政处罚 | ") == ["行政处罚", ""]
-    assert layout.cells_from_line("| 规章 | 1 | 0 |") == ["规章", "1", "0"]
-    assert layout.cells_from_line("| 规章 | 1 |  |") == ["规章", "1", ""]
-
-
 # --- identity splits ---------------------------------------------------------------------------
 
 
