@@ -27,7 +27,7 @@ _SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "canvas", "
 _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3", "h4",
           "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address", "figure",
           "figcaption", "center", "caption", "hr", "tbody", "thead", "tfoot", "tr", "td", "th", "table", "body",
-          "html", "font"}
+          "html"}
 _CONTAINERS = {"div", "section", "article", "main", "center", "font", "span", "form", "td", "tr", "tbody", "table"}
 _LAYOUT_ONLY = {"table", "tbody", "tr", "td"}  # entered only when they hold tables (page layout)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
