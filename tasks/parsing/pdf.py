@@ -23,7 +23,11 @@ rulings are read.
 from __future__ import annotations
 
 import io
+import logging
 import re
+
+# pdfminer warns once per glyph about fonts it can read anyway ("Could not get FontBBox…"): noise.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # Page furniture: "- 3 -", "— 3 —", "第 3 页", "第3页 共5页", "3/5" alone on a line.
 _FOOTER = re.compile(
@@ -54,11 +58,37 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
+_RULE_MIN = 3.0  # points: a vertical rule shorter than this is the end of a thin horizontal rect
+
+
+def _missing_borders(page) -> list[dict]:
+    """Vertical borders a ruled table lacks: where three or more horizontal rules end (or start) at
+    one x and no vertical rule runs there. Browser and WPS exports sometimes drop a table's outer
+    right or left rule; without it the last column is not part of the table and its figures fall
+    out of their rows."""
+    verticals = [e for e in page.vertical_edges if e["bottom"] - e["top"] >= _RULE_MIN]
+    borders = []
+    for side in ("x1", "x0"):
+        ends: dict[int, list[dict]] = {}
+        for e in page.horizontal_edges:
+            ends.setdefault(round(e[side]), []).append(e)
+        for x, rules in ends.items():
+            if len(rules) < 3:
+                continue
+            top, bottom = min(e["top"] for e in rules), max(e["bottom"] for e in rules)
+            if any(abs(v["x0"] - x) <= 2 and v["top"] < bottom and v["bottom"] > top for v in verticals):
+                continue
+            borders.append({"x0": float(x), "x1": float(x), "top": top, "bottom": bottom,
+                            "height": bottom - top, "width": 0.0, "orientation": "v", "object_type": "line"})
+    return borders
+
+
 def _page_lines(page) -> list[str]:
     items: list[tuple[float, int, str]] = []  # (top, order, line)
     boxes: list[tuple[float, float, float, float]] = []
     if page.rects or page.lines or page.curves:
-        for table in page.find_tables():
+        borders = _missing_borders(page)
+        for table in page.find_tables({"explicit_vertical_lines": borders} if borders else None):
             rows = table.extract()
             if not _is_grid(rows):
                 continue

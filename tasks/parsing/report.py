@@ -96,7 +96,10 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None]:
         if (i + 1 < len(lines) and not _TITLE.search(line) and "信息公开" in line and len(line) <= 40
                 and len(lines[i + 1]) <= 12 and _TITLE.search(line + lines[i + 1])):
             line = line + lines[i + 1]
-        if len(line) <= 60 and "《" not in line and _TITLE.search(line) and not _NOT_TITLE.match(line):
+        # A title is not a sentence: a line with "。" is prose that mentions the report (often the
+        # wrapped tail of "…现向社会公布XX局2023年度政府信息公开年度报告。").
+        if (len(line) <= 60 and "《" not in line and "。" not in line and _TITLE.search(line)
+                and not _NOT_TITLE.match(line)):
             title = re.sub(r"^(标题|题目)\s*[:：]\s*", "", line)
             # "来源:…发布时间:…" furniture glued to the title line
             title = re.split(r"(来源|发布时间|发布日期)[:：]", title)[0].strip()
