@@ -67,16 +67,21 @@ def _missing_borders(page) -> list[dict]:
     right or left rule; without it the last column is not part of the table and its figures fall
     out of their rows."""
     verticals = [e for e in page.vertical_edges if e["bottom"] - e["top"] >= _RULE_MIN]
+    horizontals = page.horizontal_edges
     borders = []
-    for side in ("x1", "x0"):
+    for side, outward in (("x1", 1), ("x0", -1)):
         ends: dict[int, list[dict]] = {}
-        for e in page.horizontal_edges:
+        for e in horizontals:
             ends.setdefault(round(e[side]), []).append(e)
         for x, rules in ends.items():
             if len(rules) < 3:
                 continue
             top, bottom = min(e["top"] for e in rules), max(e["bottom"] for e in rules)
             if any(abs(v["x0"] - x) <= 2 and v["top"] < bottom and v["bottom"] > top for v in verticals):
+                continue
+            # Only an outer edge: no rule of those rows reaches past x (inner column boundaries, where
+            # spanning cells break the horizontal rules into segments, are not borders to add).
+            if any(top <= h["top"] <= bottom and (h[side] - x) * outward > 2 for h in horizontals):
                 continue
             borders.append({"x0": float(x), "x1": float(x), "top": top, "bottom": bottom,
                             "height": bottom - top, "width": 0.0, "orientation": "v", "object_type": "line"})

@@ -16,8 +16,9 @@ _YEAR = r"((?:19|20)\d{2})"
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*)(\d{1,2})\s*(?:[-/.月]\s*)(\d{1,2})\s*日?")
 # "…政府信息公开工作年度报告", "…政务信息公开年报", and bodies that drop 政府 ("…税务局2013年信息公开年度报告").
 _TITLE = re.compile(r"(?:政府|政务)信息公开(?:工作)?(?:年度)?(?:报告|年报)|信息公开(?:工作)?年度报告")
-# Page furniture that names the column a report sits in ("栏目: 政府信息公开年报"): never the title.
-_NOT_TITLE = re.compile(r"^(?:所属)?(?:栏目|分类|类别|主题分类|当前位置|位置|来源|信息来源|专题)\s*[:：>]")
+# Page furniture that names the column a report sits in ("栏目: 政府信息公开年报", a breadcrumb
+# "首页 > 政府信息公开 > 政府信息公开年报"): never the title.
+_NOT_TITLE = re.compile(r"^(?:所属)?(?:栏目|分类|类别|主题分类|当前位置|位置|来源|信息来源|专题)\s*[:：>]|[>＞»]")
 _ORG_SUFFIX = re.compile(
     r"(人民政府|政府|办公室|办公厅|党政办|局|委员会|委|办|厅|中心|办事处|管委会|管理委员会|街道|镇|乡|院|所|队|站|署|部|会)$"
 )
@@ -93,13 +94,16 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None]:
     found: list[tuple[str, int]] = []
     for i, line in enumerate(lines[:25]):
         # A title wrapped across two lines ("2025 年XX政府信息公开" / "工作年度报告").
-        if (i + 1 < len(lines) and not _TITLE.search(line) and "信息公开" in line and len(line) <= 40
-                and len(lines[i + 1]) <= 12 and _TITLE.search(line + lines[i + 1])):
-            line = line + lines[i + 1]
+        # The break can fall inside a word ("…2023年政" / "府信息公开工作年度报告"): the title words
+        # must run across the break.
+        if i + 1 < len(lines) and len(line) <= 48 and len(lines[i + 1]) <= 12 and not _TITLE.search(line):
+            m = _TITLE.search(line + lines[i + 1])
+            if m and m.start() < len(line) < m.end():
+                line = line + lines[i + 1]
         # A title is not a sentence: a line with "。" is prose that mentions the report (often the
         # wrapped tail of "…现向社会公布XX局2023年度政府信息公开年度报告。").
         if (len(line) <= 60 and "《" not in line and "。" not in line and _TITLE.search(line)
-                and not _NOT_TITLE.match(line)):
+                and not _NOT_TITLE.search(line)):
             title = re.sub(r"^(标题|题目)\s*[:：]\s*", "", line)
             # "来源:…发布时间:…" furniture glued to the title line
             title = re.split(r"(来源|发布时间|发布日期)[:：]", title)[0].strip()

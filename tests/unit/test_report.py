@@ -76,3 +76,17 @@ def test_column_name_is_not_the_title_and_a_title_may_drop_zhengfu():
     assert f.organization == "某某县地方税务局"
     assert f.year == 2013
     assert f.publish_date == dt.date(2014, 2, 25)
+
+
+def test_breadcrumb_is_not_the_title_and_a_title_may_wrap_inside_a_word():
+    # A PDF print of a page: the breadcrumb names the column, the title wraps inside 政府.
+    f = facts("当前位置：首页 > 政府\n信息公开 > 政府信息公开年报\n泉州市丰泽区住房和城乡建设局2023年政\n府信息公开工作年度报告\n"
+              "本报告中所列数据统计期限为2023年1月1日至2023年12月31日。")
+    assert f.title == "泉州市丰泽区住房和城乡建设局2023年政府信息公开工作年度报告"
+    assert f.organization == "泉州市丰泽区住房和城乡建设局"
+
+
+def test_a_sentence_naming_the_report_is_not_its_title():
+    f = facts("根据条例要求，现向社会公布沭阳县发展和\n改革局2023年度政府信息公开年度报告。本年度报告所列数据的统计时限为2023年\n"
+              "六、其他需要报告的事项\n无。\n沭阳县发展和改革局\n2024年1月17日")
+    assert f.organization == "沭阳县发展和改革局"
