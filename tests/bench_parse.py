@@ -51,7 +51,7 @@ def main() -> int:
     if args.synth:
         groups.insert(0, ("synthetic", [(p.name, p.read_bytes()) for p in corpus_documents(args.synth)], 1))
     for label, group, rounds in groups:
-        if not group:
+        if not group or not rounds:
             continue
         start = time.process_time()
         wall = time.perf_counter()
