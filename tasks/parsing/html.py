@@ -77,13 +77,14 @@ class _Lines:
             self.lines.append(s)
 
 
-def _cell_text(cell) -> str:
-    """A cell's text nodes run together: a wrapped label ("本年新<br>制作数量") is one label.
+def _cell_text(text: str) -> str:
+    """A cell's text (its text nodes run together: a wrapped label "本年新<br>制作数量" is one label),
+    on one line, with no pipe.
 
-    `text()` walks the cell in C and reads text nodes only (no comments); skipped and hidden
+    The cell's `text()` walks it in C and reads text nodes only (no comments); skipped and hidden
     elements were removed from the page before (text_from_html), so nothing else needs skipping.
     """
-    return _WS.sub(" ", cell.text()).strip().replace("|", "｜")
+    return _WS.sub(" ", text).strip().replace("|", "｜")
 
 
 def _span(cell) -> int:
@@ -165,7 +166,9 @@ def _emit(node, out: _Lines) -> None:
                 for c in tr.iter():
                     if c.tag not in ("td", "th"):
                         continue
-                    text = _cell_text(c)
+                    text = c.text()
+                    if not text.isalnum():  # letters and digits only: nothing for _cell_text to change
+                        text = _cell_text(text)
                     # An empty cell spanning n columns is n blank cells; a figure spanning columns is
                     # one figure (a width-1 row printed across the grid), so it is kept once.
                     if text:

@@ -214,18 +214,25 @@ def _separated_cell(cell: str) -> tuple[tuple[str, str, float | None, str | None
     return ((kind, text, value, unit, note),)
 
 
+_new_tuple = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
+
+
 def tokenize(rows: list[list[str]]) -> list[Token]:
     glued = is_glued(rows)
     out: list[Token] = []
+    append = out.append
     for i, cells in enumerate(rows):
-        joined = "".join(cells).replace(" ", "")
-        if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
-            out[-1] = out[-1]._replace(note=joined)
-            continue
+        # A note line starts with "(" / "（" once spaces are removed: join only rows that can.
+        first = cells[0][:1] if cells else ""
+        if first in ("(", "（", "", " "):
+            joined = "".join(cells).replace(" ", "")
+            if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
+                out[-1] = out[-1]._replace(note=joined)
+                continue
         if not glued:
             for cell in cells:
                 for kind, text, value, unit, note in _separated_cell(cell):
-                    out.append(Token(kind, text, i, value, unit, False, note))
+                    append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
             continue
         for cell in cells:
             for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
