@@ -54,9 +54,12 @@ def _children(node):
 
 
 class _Lines:
-    def __init__(self) -> None:
+    def __init__(self, page: _Page, mark: int | None = None) -> None:
+        self.page = page
         self.lines: list[str] = []
         self.buf: list[str] = []
+        self.mark = mark  # mem_id of a block element whose lines are wanted too (the article)
+        self.marked: tuple[int, int] | None = None  # its lines: self.lines[start:end]
 
     def text(self, s: str) -> None:
         self.buf.append(s)
@@ -74,24 +77,14 @@ class _Lines:
             self.lines.append(s)
 
 
-def _cell_text(cell) -> str:
-    parts: list[str] = []
+def _cell_text(text: str) -> str:
+    """A cell's text (its text nodes run together: a wrapped label "本年新<br>制作数量" is one label),
+    on one line, with no pipe.
 
-    def walk(node) -> None:
-        for ch in _children(node):
-            tag = ch.tag
-            if tag == "-text":
-                parts.append(ch.text_content or "")
-            elif tag in _SKIP or tag == "-comment" or (tag and not tag.startswith("-") and _hidden(ch)):
-                continue
-            elif tag == "br" or tag in ("p", "div"):
-                # A wrapped label ("本年新<br>制作数量") is one label: no separator.
-                walk(ch)
-            else:
-                walk(ch)
-
-    walk(cell)
-    return _WS.sub(" ", "".join(parts)).strip().replace("|", "｜")
+    The cell's `text()` walks it in C and reads text nodes only (no comments); skipped and hidden
+    elements were removed from the page before (text_from_html), so nothing else needs skipping.
+    """
+    return _WS.sub(" ", text).strip().replace("|", "｜")
 
 
 def _span(cell) -> int:
@@ -101,13 +94,41 @@ def _span(cell) -> int:
         return 1
 
 
-def _tables_inside(node) -> bool:
-    """A <table> strictly inside node (a selector on a node may also match the node itself)."""
-    return any(t.mem_id != node.mem_id for t in node.css("table"))
+class _Page:
+    """What the walks ask of every element, found once per page by one selector query each.
+
+    A CSS query scans the whole subtree it is run on; asked per element it rescans the page.
+    """
+
+    def __init__(self, body) -> None:
+        body_id = body.mem_id
+        # mem_id of every element with a <table> strictly inside it.
+        self.holds_table: set[int] = set()
+        for t in body.css("table"):
+            for node_id in _ancestors(t, body_id):
+                self.holds_table.add(node_id)
+        # Visible link text strictly inside each element (a container is never an <a> itself).
+        self.link_weight: dict[int, int] = {}
+        for a in body.css("a"):
+            w = _visible_len(a.text(deep=True, separator="") or "")
+            for node_id in _ancestors(a, body_id):
+                self.link_weight[node_id] = self.link_weight.get(node_id, 0) + w
 
 
-def _has_nested_table(table) -> bool:
-    return _tables_inside(table)
+def _ancestors(node, stop_id: int):
+    """mem_id of node's ancestors, up to and including the one whose mem_id is stop_id."""
+    node = node.parent
+    while node is not None:
+        node_id = node.mem_id
+        yield node_id
+        if node_id == stop_id:
+            return
+        node = node.parent
+
+
+def _tables_inside(node, page: _Page) -> bool:
+    """A <table> strictly inside node."""
+    return node.mem_id in page.holds_table
 
 
 def _rows(table):
@@ -126,79 +147,110 @@ def _rows(table):
 
 
 def _emit(node, out: _Lines) -> None:
-    for ch in _children(node):
+    """Lines of node's children. Hidden elements need no check: text_from_html removed them."""
+    buf = out.buf
+    for ch in node.iter(include_text=True):
         tag = ch.tag
         if tag == "-text":
-            out.text(ch.text_content or "")
+            buf.append(ch.text_content or "")
             continue
-        if not tag or tag.startswith("-") or tag in _SKIP:
-            continue
-        if _hidden(ch):
+        if not tag or tag[0] == "-" or tag in _SKIP:
             continue
         if tag == "br":
             out.newline()
-        elif tag == "table" and not _has_nested_table(ch):
+            buf = out.buf
+        elif tag == "table" and not _tables_inside(ch, out.page):
             out.newline()
             for tr in _rows(ch):
                 cells = []
-                for c in _children(tr):
-                    if c.tag not in ("td", "th") or _hidden(c):
+                for c in tr.iter():
+                    if c.tag not in ("td", "th"):
                         continue
-                    text = _cell_text(c)
+                    text = c.text()
+                    if not text.isalnum():  # letters and digits only: nothing for _cell_text to change
+                        text = _cell_text(text)
                     # An empty cell spanning n columns is n blank cells; a figure spanning columns is
                     # one figure (a width-1 row printed across the grid), so it is kept once.
-                    cells.extend([text] * (_span(c) if not text else 1))
+                    if text:
+                        cells.append(text)
+                    else:
+                        cells.extend([text] * _span(c))
                 if not any(cells) and len(cells) < 2:
                     continue
                 # Border pipes, as in markdown, so that an empty first or last cell stays a cell.
                 out.line("| " + " | ".join(cells) + " |" if len(cells) > 1 else cells[0])
             out.newline()
+            buf = out.buf
         elif tag in _BLOCK:
             out.newline()
+            start = len(out.lines)
             _emit(ch, out)
             out.newline()
+            buf = out.buf
+            if out.mark is not None and ch.mem_id == out.mark:
+                out.marked = (start, len(out.lines))
         else:
             _emit(ch, out)
+            buf = out.buf
 
 
-def _lines_of(node) -> list[str]:
-    out = _Lines()
+def _lines_of(node, page: _Page) -> list[str]:
+    out = _Lines(page)
     _emit(node, out)
     out.newline()
     return out.lines
 
 
-def _layout(node) -> bool:
+def _lines_with(body, article, page: _Page) -> tuple[list[str], list[str]]:
+    """(body's lines, article's lines) in one walk of the body when the article is a block.
+
+    A block starts and ends with an empty line buffer, so its lines inside the body's walk are
+    exactly the lines of a walk of the block alone.
+    """
+    if article.tag in _BLOCK:
+        out = _Lines(page, article.mem_id)
+        _emit(body, out)
+        out.newline()
+        if out.marked is not None:
+            return out.lines, out.lines[out.marked[0]:out.marked[1]]
+    return _lines_of(body, page), _lines_of(article, page)
+
+
+def _layout(node, page: _Page) -> bool:
     """A table (or one of its parts) used for page layout: it holds a table of its own."""
-    if node.tag == "table":
-        return _tables_inside(node)
-    return any(True for _ in node.css("table"))
+    return _tables_inside(node, page)
 
 
-def _weight(node) -> int:
+_WS_CHARS = " \t\r\n\f\v\u3000\xa0"  # the characters of _WS
+
+
+def _visible_len(text: str) -> int:
+    """len(_WS.sub("", text)), counted with str.count (C scans) instead of building the string."""
+    return len(text) - sum(map(text.count, _WS_CHARS))
+
+
+def _weight(node, page: _Page) -> int:
     """Characters of text that are not link text (menus and lists of links are page chrome)."""
-    total = len(_WS.sub("", node.text(deep=True, separator="") or ""))
-    links = sum(len(_WS.sub("", a.text(deep=True, separator="") or "")) for a in node.css("a"))
-    return total - links
+    return _visible_len(node.text(deep=True, separator="") or "") - page.link_weight.get(node.mem_id, 0)
 
 
-def _article(body):
+def _article(body, page: _Page):
     """The element holding the report: descend while one child holds most of the text."""
     node = body
+    total = _weight(node, page)
     while True:
-        total = _weight(node)
         if total <= 0:
             return node
         best, best_w = None, 0
-        for ch in _children(node):
+        for ch in node.iter():
             # Only containers: a data table is read whole, never entered.
-            if ch.tag in _CONTAINERS and (ch.tag not in _LAYOUT_ONLY or _layout(ch)):
-                w = _weight(ch)
+            if ch.tag in _CONTAINERS and (ch.tag not in _LAYOUT_ONLY or _layout(ch, page)):
+                w = _weight(ch, page)
                 if w > best_w:
                     best, best_w = ch, w
         if best is None or best_w < 0.85 * total:
             return node
-        node = best
+        node, total = best, best_w  # the chosen child's weight is the next level's total
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -225,10 +277,10 @@ def text_from_html(data: bytes) -> str:
     for junk in body.css("[hidden], [style]"):
         if _hidden(junk):
             junk.decompose()
-    article = _article(body)
+    page = _Page(body)
+    article = _article(body, page)
     if article is not body:
-        inside = _lines_of(article)
-        whole = _lines_of(body)
+        whole, inside = _lines_with(body, article, page)
         inside_set = set(inside)
         # Matched in Simplified form: Traditional pages write 發佈日期 / 公開 / 發(fā)文日期.
         meta = [ln for ln in whole if ln not in inside_set and len(ln) <= 200 and _META_LINE.search(_simple(ln))]
@@ -237,5 +289,5 @@ def text_from_html(data: bytes) -> str:
         heads = [h for h in heads if h and h not in inside_set and "公开" in _simple(h)]
         lines += heads[:2] + meta[:15] + inside
     else:
-        lines += _lines_of(body)
+        lines += _lines_of(body, page)
     return "\n".join(lines)

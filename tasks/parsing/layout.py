@@ -19,10 +19,13 @@ _PAGE_NUMBER = re.compile(
 _WS = re.compile(r"[ \t\u3000\xa0]+")
 
 
+_PAGE_NUMBER_FIRST = frozenset("-—–~－第")  # the characters a stripped page-number line can start with
+
+
 def cells_from_line(line: str) -> list[str]:
     """Cells of one text line: pipe-separated when it has pipes, else whitespace-separated."""
     line = line.strip()
-    if not line or _PAGE_NUMBER.match(line):
+    if not line or line[0] in _PAGE_NUMBER_FIRST and _PAGE_NUMBER.match(line):
         return []
     if "|" in line:
         parts = [p.strip() for p in line.split("|")]
@@ -30,11 +33,12 @@ def cells_from_line(line: str) -> list[str]:
             parts.pop()
         if parts and parts[0] == "" and line.startswith("|"):
             parts.pop(0)
-        if parts and all(_MD_RULE.match(p) for p in parts if p):
+        # A markdown rule needs "-"; without one, only a row of empty parts is dropped (as before).
+        if parts and (all(_MD_RULE.match(p) for p in parts if p) if "-" in line else not any(parts)):
             return []
         return parts
     return _WS.split(line)
 
 
 def cells_from_text(text: str) -> list[list[str]]:
-    return [cells for cells in (cells_from_line(line) for line in text.split("\n")) if cells]
+    return [cells for cells in map(cells_from_line, text.split("\n")) if cells]

@@ -53,7 +53,9 @@ def _lines(text: str) -> list[str]:
     """Non-empty lines without table borders and markdown heading/bold marks (converted PDFs)."""
     out = []
     for ln in text.split("\n"):
-        ln = _MARKUP.sub("", ln.strip().strip("|").strip()).strip()
+        ln = ln.strip().strip("|").strip()
+        if "#" in ln or "*" in ln:  # the only characters _MARKUP matches
+            ln = _MARKUP.sub("", ln).strip()
         if ln:
             out.append(ln)
     return out

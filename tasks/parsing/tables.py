@@ -21,9 +21,10 @@ published.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise, product
 from functools import lru_cache
+from typing import NamedTuple
 
 from schemas.layouts import (
     ACTIVE_DISCLOSURE_ROWS,
@@ -52,8 +53,10 @@ _BLANK_MARKS = {"-", "—", "——", "–", "/", "\\", "无", "空", "0/", "--"
 _NOTE_LINE = re.compile(r"^[(（](?:其中|含|包括|包含|注)[^()（）]*[)）]$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One cell in reading order. A named tuple: a document makes hundreds, and a tuple is the
+    cheapest immutable record to create."""
+
     kind: str
     text: str
     line: int
@@ -129,29 +132,43 @@ def is_glued(rows: list[list[str]]) -> bool:
     One label followed by 7+ digits (a whole row in one run), or three labels followed by digits
     (rows whose runs are cut by stray spaces), within a 表三 label piece with no sentence stop.
     """
-    specs = _all_t3_specs()
     glued_labels = 0
     for cells in rows:
         for cell in cells:
-            if not _GLUE_HINT.search(cell):
-                continue
-            pieces = glued_pieces(cell)
-            for n, ((k1, t1), (k2, t2)) in enumerate(pairwise(pieces)):
-                if k1 != "label" or k2 != "run" or "." in t2 or "。" in t1[-40:]:
-                    continue
-                after = pieces[n + 2][1] if n + 2 < len(pieces) else ""
-                # Prose ("予以公开10件，部分公开2件") puts a unit or a stop after the figure; a dump puts
-                # the next row label.
-                if after and after[0] in _UNIT_OR_STOP:
-                    continue
-                if not _is_t3_label(compact(t1[-40:])):
-                    continue
-                if len(t2) >= 7:
-                    return True
-                glued_labels += 1
-                if glued_labels >= 3:
-                    return True
+            whole_row, labels = _glue_evidence(cell)
+            if whole_row:
+                return True
+            glued_labels += labels
+            if glued_labels >= 3:
+                return True
     return False
+
+
+@lru_cache(maxsize=1 << 16)  # cells repeat across documents of one template
+def _glue_evidence(cell: str) -> tuple[bool, int]:
+    """(a 表三 label followed by 7+ digits, count of 表三 labels followed by shorter digit runs) in a cell.
+
+    is_glued's answer is "any of the first, or 3+ of the second over the document", so each cell's
+    share is computed once.
+    """
+    if not _GLUE_HINT.search(cell):
+        return False, 0
+    pieces = glued_pieces(cell)
+    labels = 0
+    for n, ((k1, t1), (k2, t2)) in enumerate(pairwise(pieces)):
+        if k1 != "label" or k2 != "run" or "." in t2 or "。" in t1[-40:]:
+            continue
+        after = pieces[n + 2][1] if n + 2 < len(pieces) else ""
+        # Prose ("予以公开10件，部分公开2件") puts a unit or a stop after the figure; a dump puts
+        # the next row label.
+        if after and after[0] in _UNIT_OR_STOP:
+            continue
+        if not _is_t3_label(compact(t1[-40:])):
+            continue
+        if len(t2) >= 7:
+            return True, labels
+        labels += 1
+    return False, labels
 
 
 _UNIT_OR_STOP = set("件条个项次人户万元年月日号份余多，,。；;、：:）)%")
@@ -183,23 +200,42 @@ def _is_t2_label(compact_label: str) -> bool:
                for specs in ACTIVE_DISCLOSURE_ROWS.values() for s in specs)
 
 
+@lru_cache(maxsize=1 << 16)  # cells repeat across documents ("0", row labels)
+def _separated_cell(cell: str) -> tuple[tuple[str, str, float | None, str | None, str | None], ...]:
+    """The tokens of one cell of a separated layout, as (kind, text, value, unit, note), no line."""
+    text = cell.strip()
+    reading = _classify_text(text)
+    if reading[0] == LABEL and cell[-1:].isdigit():
+        split = _row_label_then_figure(cell)
+        if split:
+            label, figure = split[0].strip(), split[1].strip()
+            (k1, v1, u1, n1), (k2, v2, u2, n2) = _classify_text(label), _classify_text(figure)
+            return (k1, label, v1, u1, n1), (k2, figure, v2, u2, n2)
+    kind, value, unit, note = reading
+    return ((kind, text, value, unit, note),)
+
+
+_new_tuple = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
+
+
 def tokenize(rows: list[list[str]]) -> list[Token]:
     glued = is_glued(rows)
     out: list[Token] = []
+    append = out.append
     for i, cells in enumerate(rows):
-        joined = "".join(cells).replace(" ", "")
-        if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
-            out[-1] = replace(out[-1], note=joined)
+        # A note line starts with "(" / "（" once spaces are removed: join only rows that can.
+        first = cells[0][:1] if cells else ""
+        if first in ("(", "（", "", " "):
+            joined = "".join(cells).replace(" ", "")
+            if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
+                out[-1] = out[-1]._replace(note=joined)
+                continue
+        if not glued:
+            for cell in cells:
+                for kind, text, value, unit, note in _separated_cell(cell):
+                    append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
             continue
         for cell in cells:
-            if not glued:
-                tok = classify(cell, i)
-                split = _row_label_then_figure(cell) if tok.kind == LABEL and cell[-1:].isdigit() else None
-                if split:
-                    out.extend((classify(split[0], i), classify(split[1], i)))
-                else:
-                    out.append(tok)
-                continue
             for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
                 if kind == "run" and "." not in text:
                     out.append(Token(NUM, text, i, float(text), glued=True))

@@ -1,0 +1,92 @@
+"""Parser equivalence harness (not a test): same bytes in, byte-identical rows out.
+
+    # once, on the unmodified parser
+    .venv/bin/python tests/bench_equivalence.py --write /tmp/wt-parser-baseline.jsonl
+    # after every change
+    .venv/bin/python tests/bench_equivalence.py --check /tmp/wt-parser-baseline.jsonl
+
+Parses every document of the seeds, the peer corpus and the given synthetic
+folders (default: /tmp/wt-parser-synth*) and serialises the whole ParsedReport
+(report with ingested_at=None and every row list), or the Unparseable code and
+message, or any other exception, as one canonical JSON line per document.
+`--check` reports every document whose line differs from the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import PEER, SEEDS, corpus_documents  # noqa: E402
+
+
+def _default(o):
+    return {"__type__": type(o).__name__, "repr": repr(o)}
+
+
+def canonical(data: bytes, name: str) -> str:
+    from tasks.parsing.document import Unparseable, parse_document
+
+    try:
+        out = parse_document(data, name, source_key="k", source_url=None, ingested_at=None)
+    except Unparseable as e:
+        body = {"unparseable": [e.code, e.message]}
+    except Exception as e:  # noqa: BLE001 - a crash is an output too, and must stay the same
+        body = {"error": [type(e).__name__, str(e)]}
+    else:
+        body = {"report": out.report, "active_disclosure": out.active_disclosure,
+                "applications": out.applications, "reviews_litigation": out.reviews_litigation,
+                "legacy_indicators": out.legacy_indicators}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, default=_default)
+
+
+def documents(synth: list[str]) -> list[Path]:
+    paths = corpus_documents(SEEDS) + corpus_documents(PEER)
+    for folder in synth:
+        paths += corpus_documents(Path(folder))
+    return paths
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    group = ap.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", help="write the baseline here")
+    group.add_argument("--check", help="compare with this baseline")
+    ap.add_argument("--synth", nargs="*", default=None, help="synthetic corpus folders")
+    ap.add_argument("--show", type=int, default=5, help="differences to print in full")
+    args = ap.parse_args()
+    synth = args.synth if args.synth is not None else sorted(glob.glob("/tmp/wt-parser-synth*"))
+
+    paths = documents(synth)
+    lines = {}
+    for p in paths:
+        lines[str(p)] = canonical(p.read_bytes(), p.name)
+
+    if args.write:
+        with open(args.write, "w", encoding="utf-8") as f:
+            for k, v in lines.items():
+                f.write(json.dumps({"path": k, "out": v}, ensure_ascii=False) + "\n")
+        print(f"wrote {len(lines)} documents to {args.write} (synth: {synth})")
+        return 0
+
+    base = {}
+    with open(args.check, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            base[row["path"]] = row["out"]
+    diffs = [k for k in lines if base.get(k) != lines[k]]
+    missing = [k for k in base if k not in lines]
+    for k in diffs[: args.show]:
+        print(f"DIFF {k}\n  before: {base.get(k, '<absent>')[:2000]}\n  after:  {lines[k][:2000]}")
+    print(f"{len(lines)} documents checked, {len(diffs)} differ, {len(missing)} in the baseline not parsed")
+    return 1 if diffs or missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
