@@ -23,8 +23,9 @@ _PAGE_NUMBER_FIRST = frozenset("-—–~－第")  # the characters a stripped pa
 
 
 def cells_from_line(line: str) -> list[str]:
-    """Cells of one text line: pipe-separated when it has pipes, else whitespace-separated."""
-    line = line.strip()
+    """Cells of one text line: pipe-separated when it has pipes, tab-separated when it has tabs,
+    else whitespace-separated."""
+    raw, line = line, line.strip()
     if not line or line[0] in _PAGE_NUMBER_FIRST and _PAGE_NUMBER.match(line):
         return []
     if "|" in line:
@@ -36,6 +37,13 @@ def cells_from_line(line: str) -> list[str]:
         # A markdown rule needs "-"; without one, only a row of empty parts is dropped (as before).
         if parts and (all(_MD_RULE.match(p) for p in parts if p) if "-" in line else not any(parts)):
             return []
+        return parts
+    if "\t" in line:
+        # Tab-separated (a spreadsheet or Word table copied as text): the text between two tabs is a
+        # cell, so an empty one is a blank figure that keeps its column, a trailing tab included.
+        parts = [p.strip() for p in raw.strip(" \u3000\r").split("\t")]
+        while parts and not parts[0]:
+            parts.pop(0)
         return parts
     return _WS.split(line)
 

@@ -332,3 +332,14 @@ def test_t2_2019_units_captured():
     assert ad.edition == "2019"
     assert ad.rows["centralized_procurement"] == [135, 75394432.52]
     assert ad.units["centralized_procurement"] == [None, "元"]
+
+
+def test_tab_separated_rows_keep_their_blank_cells():
+    # A table copied as text with tabs: "" between two tabs is a blank figure in its column.
+    rows = t3_rows()
+    rows[2] = [258, 12, None, None, 1, 1, None]
+    text = render_t3(rows, "\t").replace("None", "")
+    found = read(text)
+    assert found.applications.rows["granted"] == [258, 12, None, None, 1, 1, None]
+    assert layout.cells_from_line("行政处罚\t") == ["行政处罚", ""]
+    assert layout.cells_from_line("\t规章\t1\t\t3") == ["规章", "1", "", "3"]
