@@ -38,10 +38,11 @@ def cells_from_line(line: str) -> list[str]:
         if parts and (all(_MD_RULE.match(p) for p in parts if p) if "-" in line else not any(parts)):
             return []
         return parts
-    if "\t" in line:
+    unpadded = raw.strip(" \u3000\r\n")
+    if "\t" in unpadded:
         # Tab-separated (a spreadsheet or Word table copied as text): the text between two tabs is a
         # cell, so an empty one is a blank figure that keeps its column, a trailing tab included.
-        parts = [p.strip() for p in raw.strip(" \u3000\r").split("\t")]
+        parts = [p.strip() for p in unpadded.split("\t")]
         while parts and not parts[0]:
             parts.pop(0)
         return parts
