@@ -55,7 +55,8 @@ def _kind(name: str, data: bytes) -> str:
     return "text"
 
 
-_ARCHIVES = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"\xd0\xcf\x11\xe0")
+_ARCHIVES = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
+_OLE = b"\xd0\xcf\x11\xe0"  # Word 97-2003 .doc, WPS .wps, .xls: a binary format we do not read
 
 
 def document_text(data: bytes, name: str) -> tuple[str, list[list[str]], str]:
@@ -67,9 +68,12 @@ def document_text(data: bytes, name: str) -> tuple[str, list[list[str]], str]:
             raise Unparseable("unreadable_docx", f"the Word file could not be read: {type(e).__name__}: {e}") from e
         normalised, script = text.normalise(raw)
         return normalised, layout.cells_from_text(normalised), script
+    if data.startswith(_OLE):
+        raise Unparseable("legacy_office", "an old binary Office file (.doc, .wps or .xls): not read; a .docx, "
+                                           "PDF or web copy of the report can be")
     if data.startswith(_ARCHIVES):
-        raise Unparseable("archive", "the document is an archive or an Office file other than .docx, "
-                                     "not text, HTML, PDF or Word")
+        raise Unparseable("archive", "the document is an archive (zip, rar, 7z, gzip), not text, HTML, PDF or "
+                                     "Word")
     kind = _kind(name, data)
     if kind != "pdf" and b"\x00" in data[:4096]:
         raise Unparseable("binary", "the document is binary, not text, HTML or PDF")

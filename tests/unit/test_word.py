@@ -78,3 +78,9 @@ def test_a_zip_that_is_not_word_stays_an_archive():
     with pytest.raises(Unparseable) as e:
         parse_document(buf.getvalue(), "report.docx")
     assert e.value.code == "archive"
+
+
+def test_an_old_binary_word_file_gets_its_own_reason():
+    with pytest.raises(Unparseable) as e:
+        parse_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "report.doc")
+    assert e.value.code == "legacy_office"
