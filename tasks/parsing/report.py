@@ -61,6 +61,32 @@ def _lines(text: str) -> list[str]:
     return out
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "0": 0}
+_CN_DATE = re.compile(r"([〇零○OＯ0一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+
+
+def _cn_number(s: str) -> int:
+    """一 … 三十一 (month and day numerals)."""
+    if "十" not in s:
+        return _CN_DIGITS[s]
+    tens, _, units = s.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _arabic_date(line: str) -> str:
+    """"二〇二四年一月十九日" (official documents often sign so) as "2024年1月19日"; other text as it is."""
+    m = _CN_DATE.search(line)
+    if not m:
+        return line
+    year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+    return line[:m.start()] + f"{year}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日" + line[m.end():]
+
+
+def _date_line(line: str) -> re.Match | None:
+    """A line that is only a date (a signature's)."""
+    return _DATE.fullmatch(_arabic_date(line.replace(" ", "")))
+
+
 def _to_date(m: re.Match) -> dt.date | None:
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -145,7 +171,7 @@ def find_signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
     """(body, date) of the closing signature: a date line near the end, the body just above it."""
     tail = lines[-8:]
     for j in range(len(tail) - 1, -1, -1):
-        m = _DATE.fullmatch(tail[j].replace(" ", ""))
+        m = _date_line(tail[j])
         if m:
             body = tail[j - 1] if j > 0 and _org_like(tail[j - 1]) else None
             return body, _to_date(m)
@@ -202,7 +228,7 @@ def find_sections(lines: list[str]) -> dict[str, str | None]:
             body.append(line)
         if key == "other":
             # Drop the closing signature (body line + date line).
-            while body and (_DATE.fullmatch(body[-1].replace(" ", "")) or _org_like(body[-1])):
+            while body and (_date_line(body[-1]) or _org_like(body[-1])):
                 body.pop()
         out[key] = "\n".join(body).strip() or None
     return out

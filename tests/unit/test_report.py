@@ -90,3 +90,12 @@ def test_a_sentence_naming_the_report_is_not_its_title():
     f = facts("根据条例要求，现向社会公布沭阳县发展和\n改革局2023年度政府信息公开年度报告。本年度报告所列数据的统计时限为2023年\n"
               "六、其他需要报告的事项\n无。\n沭阳县发展和改革局\n2024年1月17日")
     assert f.organization == "沭阳县发展和改革局"
+
+
+def test_signature_dated_in_chinese_numerals():
+    f = facts("某某县人民政府2023年政府信息公开工作年度报告\n本报告中所列数据统计期限为2023年1月1日至12月31日。\n"
+              "六、其他需要报告的事项\n无。\n某某县人民政府办公室\n二〇二四年一月十九日")
+    assert f.publish_date == dt.date(2024, 1, 19)
+    assert f.other_matters == "无。"
+    f = facts("六、其他需要报告的事项\n无。\n某某县人民政府办公室\n二○二三年十二月三十一日")
+    assert f.publish_date == dt.date(2023, 12, 31)
