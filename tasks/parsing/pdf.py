@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import dataclass, field
 
 # pdfminer warns once per glyph about fonts it can read anyway ("Could not get FontBBox…"): noise.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -88,32 +89,79 @@ def _missing_borders(page) -> list[dict]:
     return borders
 
 
-def _page_lines(page) -> list[str]:
-    items: list[tuple[float, int, str]] = []  # (top, order, line)
+def _cut_rows(page, verticals: list[dict]) -> list[dict]:
+    """Horizontal rules a table lacks where a page break cut a row: the page's rulings start (or
+    end) with vertical rules, three or more columns of them, and no horizontal rule there. Word and
+    WPS let a row break across pages; closed here, each part is a row of its own, and text_from_pdf
+    joins the two parts again."""
+    horizontals = [h for h in page.horizontal_edges if h["x1"] - h["x0"] >= _RULE_MIN]
+    if not verticals or not horizontals:
+        return []
+    rules = []
+    top = min(v["top"] for v in verticals)
+    bottom = max(v["bottom"] for v in verticals)
+    for y, ends, open_ in ((top, "top", min(h["top"] for h in horizontals) > top + 2),
+                           (bottom, "bottom", max(h["top"] for h in horizontals) < bottom - 2)):
+        if not open_:
+            continue
+        xs = sorted(v["x0"] for v in verticals if abs(v[ends] - y) <= 2)
+        columns = [x for n, x in enumerate(xs) if n == 0 or x - xs[n - 1] > 2]
+        if len(columns) < 3:
+            continue
+        rules.append({"x0": xs[0], "x1": xs[-1], "top": float(y), "bottom": float(y), "width": xs[-1] - xs[0],
+                      "height": 0.0, "orientation": "h", "object_type": "line"})
+    return rules
+
+
+@dataclass
+class _PageText:
+    lines: list[str]
+    head: int | None = None  # index of the first table row when a page break cut it (its lower part)
+    tail: int | None = None  # index of the last table row when a page break cut it (its upper part)
+    cells: dict[int, list[str]] = field(default_factory=dict)  # those rows' cells
+
+
+def _row_line(cells: list[str]) -> str:
+    # One cell across the grid is a heading or body text that the rulings enclose. Border pipes, as
+    # in markdown, so that an empty first or last cell stays a cell.
+    return "| " + " | ".join(cells) + " |" if len(cells) > 1 else cells[0]
+
+
+def _page_lines(page) -> _PageText:
+    items: list[tuple[float, int, str, list[str] | None, str | None]] = []  # (top, order, line, cells, cut)
     boxes: list[tuple[float, float, float, float]] = []
     if page.rects or page.lines or page.curves:
+        verticals = [e for e in page.vertical_edges if e["bottom"] - e["top"] >= _RULE_MIN]
         borders = _missing_borders(page)
-        for table in page.find_tables({"explicit_vertical_lines": borders} if borders else None):
+        cuts = _cut_rows(page, verticals)
+        settings = {"explicit_vertical_lines": borders, "explicit_horizontal_lines": cuts}
+        cut_ys = {round(c["top"]) for c in cuts}
+        for table in page.find_tables(settings if borders or cuts else None):
             rows = table.extract()
             if not _is_grid(rows):
                 continue
             boxes.append(table.bbox)
-            for row, cells in zip(table.rows, rows):
+            for n, (row, cells) in enumerate(zip(table.rows, rows)):
                 # A merged cell is None at the positions it covers: dropped. An empty cell is kept.
                 present = [_cell_text(c) for c in cells if c is not None]
-                if not any(present):
+                if not any(present) or len(present) == 1 and _FOOTER.match(present[0]):
                     continue
-                # One cell across the grid is a heading or body text that the rulings enclose.
-                # Border pipes, as in markdown, so that an empty first or last cell stays a cell.
-                line = "| " + " | ".join(present) + " |" if len(present) > 1 else present[0]
-                items.append((row.bbox[1], len(items), line))
+                cut = ("head" if n == 0 and round(row.bbox[1]) in cut_ys else
+                       "tail" if n == len(rows) - 1 and round(row.bbox[3]) in cut_ys else None)
+                items.append((row.bbox[1], len(items), _row_line(present), present, cut))
     outside = page.filter(lambda o: not _inside(o, boxes)) if boxes else page
     for ln in outside.extract_text_lines(return_chars=False):
         text = ln["text"].strip()
-        if text:
-            items.append((ln["top"], len(items), text))
-    items.sort()
-    return [line for _, _, line in items if not _FOOTER.match(line)]
+        if text and not _FOOTER.match(text):
+            items.append((ln["top"], len(items), text, None, None))
+    items.sort(key=lambda item: item[:2])
+    out = _PageText([line for _, _, line, _, _ in items])
+    rows = [(i, cells, cut) for i, (_, _, _, cells, cut) in enumerate(items) if cells is not None]
+    if rows and rows[0][2] == "head":
+        out.head, out.cells[rows[0][0]] = rows[0][0], rows[0][1]
+    if rows and rows[-1][2] == "tail":
+        out.tail, out.cells[rows[-1][0]] = rows[-1][0], rows[-1][1]
+    return out
 
 
 def text_from_pdf(data: bytes) -> str:
@@ -126,8 +174,25 @@ def text_from_pdf(data: bytes) -> str:
     except (PDFSyntaxError, ValueError, TypeError) as e:
         raise UnreadablePdf(f"cannot open the PDF: {e}") from e
     lines: list[str] = []
+    tail: tuple[int, list[str]] | None = None  # the previous page's cut last row: (index in lines, cells)
     with pdf:
         for page in pdf.pages:
-            lines.extend(_page_lines(page))
+            text = _page_lines(page)
+            page_lines = text.lines
+            if tail is not None and text.head is not None and len(text.cells[text.head]) == len(tail[1]):
+                # The two parts of a row a page break cut: each cell's text continues on the next page.
+                joined = [a + b for a, b in zip(tail[1], text.cells[text.head])]
+                lines[tail[0]] = _row_line(joined)
+                page_lines = page_lines[:text.head] + page_lines[text.head + 1:]
+                offset = len(lines) - 1
+                text.tail = None if text.tail == text.head else text.tail
+            else:
+                offset = len(lines)
+            tail = None
+            if text.tail is not None:
+                # Indices after the dropped head row shift by one.
+                index = offset + text.tail
+                tail = (index, text.cells[text.tail])
+            lines.extend(page_lines)
             page.flush_cache()
     return "\n".join(lines)

@@ -56,3 +56,11 @@ def test_shuyang_bureau_2023_word_exported_page():
     assert got[("表二", "normative_documents", "issued")] == 8
     assert got[("表三", "granted")] == [26, None, None, None, None, None, 26]
     assert got[("表四", "administrative_review")] == [0, 0, 0, 1, 1]
+
+
+def test_a_row_a_page_break_cut_reads_as_one_row():
+    # In the PDF print the row （六）1 starts at the foot of a page and ends at the head of the next.
+    page, pdf = parse("shuyang_fgj_2023.html"), parse("shuyang_fgj_2023.print.pdf")
+    assert figures(pdf) == figures(page)
+    assert figures(pdf)[("表三", "other_no_correction")] == [0, None, None, None, None, None, 0]
+    assert pdf.report["quality"] == "valid"
