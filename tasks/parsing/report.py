@@ -253,6 +253,15 @@ def report_facts(text: str) -> ReportFacts:
         if field in meta and _org_like(meta[field]):
             candidates.append(meta[field])
     candidates = list(dict.fromkeys(c for c in candidates if c))
+    if title_idx and candidates and candidates[0] == organization_from_title(title):
+        # A title wrapped inside the body's name ("…退役军人事" / "务局2024年政府信息公开…") leaves a tail
+        # of it in the title line: the line above plus that tail is the name the signature or the
+        # metadata gives.
+        whole = re.sub(r"\s", "", lines[title_idx - 1]) + candidates[0]
+        if whole in candidates[1:]:
+            candidates.remove(whole)
+            candidates.insert(0, whole)
+            title = lines[title_idx - 1] + title
 
     publish_date = None
     for field in _META_DATE_FIELDS:

@@ -99,3 +99,10 @@ def test_signature_dated_in_chinese_numerals():
     assert f.other_matters == "无。"
     f = facts("六、其他需要报告的事项\n无。\n某某县人民政府办公室\n二○二三年十二月三十一日")
     assert f.publish_date == dt.date(2023, 12, 31)
+
+
+def test_title_wrapped_inside_the_body_name():
+    f = facts("朝阳市喀喇沁左翼蒙古族自治县退役军人事\n务局2024年政府信息公开工作年度报告\n本报告中所列数据统计期限为2024年1月1日至12月31日。\n"
+              "六、其他需要报告的事项\n无。\n朝阳市喀喇沁左翼蒙古族自治县退役军人事务局\n2025年1月20日")
+    assert f.organization == "朝阳市喀喇沁左翼蒙古族自治县退役军人事务局"
+    assert f.title == "朝阳市喀喇沁左翼蒙古族自治县退役军人事务局2024年政府信息公开工作年度报告"
