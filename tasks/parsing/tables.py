@@ -275,6 +275,12 @@ class _Group:
     tokens: list[Token]
     inline: bool = False  # the label is on the same line as the first figure
     stray: bool = False  # figures on a line of their own that cannot be a row
+    subtotal: bool = False  # figures of a group heading ("（三）不予公开"), a row the format does not have
+
+
+# A 表三 group heading printed with figures of its own: a subtotal some bodies add. Not a contract
+# row; placed by position it would take the figures of the group's first row.
+_SUBTOTAL = re.compile(r"^(?:三、本年度办理结果)?[(（]?[三四五六][)）、.．]?(?:不予公开|无法提供|不予处理|其他处理)(?:小计|合计)?$")
 
 
 def _is_fig(t: Token) -> bool:
@@ -287,6 +293,7 @@ def _groups(tokens: list[Token], match) -> list[_Group]:
     current: _Group | None = None
     pending_key = pending_text = None
     pending_line = -1
+    pending_subtotal = False
     for tok in tokens:
         if tok.kind == LABEL:
             if current is not None:
@@ -295,10 +302,13 @@ def _groups(tokens: list[Token], match) -> list[_Group]:
             key = match(tok.text)
             if key is not None:
                 pending_key, pending_text, pending_line = key, tok.text, tok.line
+            pending_subtotal = key is None and pending_key is None and bool(_SUBTOTAL.match(compact(tok.text)))
             continue
         if current is None:
-            current = _Group(pending_key, pending_text, [], inline=pending_key is not None and pending_line == tok.line)
+            current = _Group(pending_key, pending_text, [], inline=pending_key is not None and pending_line == tok.line,
+                             subtotal=pending_subtotal)
             pending_key = pending_text = None
+            pending_subtotal = False
         current.tokens.append(tok)
     if current is not None:
         groups.append(current)
@@ -599,6 +609,11 @@ def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str,
             issues.append(Issue("stray_figures", f"{table_name}: figures "
                                 + " ".join(t.text for t in g.tokens if _is_fig(t)) + " outside any row; ignored"))
             continue
+        if g.subtotal and has_figures:
+            issues.append(Issue("subtotal_row", f"{table_name}: a group subtotal printed as a row ("
+                                + " ".join(t.text for t in g.tokens if _is_fig(t)) + "); not a row of the format, "
+                                "not published"))
+            continue
         if g.label_key is None and not has_figures:
             continue  # layout filler between header cells
         if g.label_key is not None and g.label_key in index:
@@ -635,7 +650,7 @@ def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: s
     the same line as its figures agrees with the position, and most rows carry such a label. Labels
     on lines of their own are ignored here: they are the detached ones.
     """
-    rows = [g for g in groups if not g.stray and any(_is_fig(t) for t in g.tokens)]
+    rows = [g for g in groups if not g.stray and not g.subtotal and any(_is_fig(t) for t in g.tokens)]
     if len(rows) != len(specs):
         return None
     inline = 0

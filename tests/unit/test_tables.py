@@ -343,3 +343,21 @@ def test_tab_separated_rows_keep_their_blank_cells():
     assert found.applications.rows["granted"] == [258, 12, None, None, 1, 1, None]
     assert layout.cells_from_line("行政处罚\t") == ["行政处罚", ""]
     assert layout.cells_from_line("\t规章\t1\t\t3") == ["规章", "1", "", "3"]
+
+
+@pytest.mark.parametrize("sep", [" | ", "\n"])
+def test_group_subtotal_rows_are_not_rows_of_the_format(sep):
+    # Some bodies print a subtotal on the group heading (（三）不予公开 | 5 | …): skipped, never placed.
+    rows = t3_rows()
+    groups = {4: ("（三）不予公开", 8), 12: ("（四）无法提供", 3), 15: ("（五）不予处理", 5), 20: ("（六）其他处理", 3)}
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for i, (label, row) in enumerate(zip(T3_LABELS_2021, rows)):
+        if i in groups:
+            heading, span = groups[i]
+            subtotal = [sum(r[c] for r in rows[i:i + span]) for c in range(7)]
+            lines.append(heading + sep + sep.join(map(str, subtotal)))
+            label = label.replace(heading, "").strip()
+        lines.append(label + sep + sep.join(map(str, row)))
+    found = read("\n".join(lines))
+    assert [found.applications.rows[k] for k in T3_KEYS_2021] == rows
+    assert codes(found.applications) == {"subtotal_row"}
