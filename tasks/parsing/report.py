@@ -117,27 +117,52 @@ def metadata_fields(lines: list[str]) -> dict[str, str]:
     return out
 
 
+# A title's year and the words that end it: for a title wrapped over two or three lines.
+_YEAR_TITLE = re.compile(_YEAR + r"\s*年度?[^。|]{0,40}?(?:" + _TITLE.pattern + ")")
+
+
+def _title_like(line: str) -> bool:
+    # A title is not a sentence: a line with "。" is prose that mentions the report (often the
+    # wrapped tail of "…现向社会公布XX局2023年度政府信息公开年度报告。").
+    return len(line) <= 60 and "《" not in line and "。" not in line and not _NOT_TITLE.search(line)
+
+
+def _wrapped_title(lines: list[str], i: int) -> str | None:
+    """The title that starts on line i and wraps onto the next one or two, the break anywhere
+    ("XX镇人民政府2025" / "年政府信息公开工作年度报" / "告"; "…2023年政" / "府信息公开工作年度报告"):
+    its year is on the first line and its last words on the last, or its title words run across a
+    break into a short last line ("XX局政府信息公" / "开工作年度报告")."""
+    for k in (2, 3):
+        window = lines[i:i + k]
+        if len(window) < k or not all(_title_like(w) and "|" not in w for w in window):
+            return None
+        joined = "".join(window)
+        tail = len(joined) - len(window[-1])
+        m = _YEAR_TITLE.search(joined)
+        if m and m.start() < len(window[0]) and m.end() > tail:
+            return joined
+        m = _TITLE.search(joined)
+        if k == 2 and m and m.start() < len(window[0]) < m.end() and len(window[-1]) <= 12:
+            return joined
+    return None
+
+
 def find_title(lines: list[str]) -> tuple[str | None, int | None]:
     """The first title-like line near the top that names a year, else the first title-like line."""
     found: list[tuple[str, int]] = []
     for i, line in enumerate(lines[:25]):
-        # A title wrapped across two lines ("2025 年XX政府信息公开" / "工作年度报告").
-        # The break can fall inside a word ("…2023年政" / "府信息公开工作年度报告"): the title words
-        # must run across the break.
-        if i + 1 < len(lines) and len(line) <= 48 and len(lines[i + 1]) <= 12 and not _TITLE.search(line):
-            m = _TITLE.search(line + lines[i + 1])
-            if m and m.start() < len(line) < m.end():
-                line = line + lines[i + 1]
-        # A title is not a sentence: a line with "。" is prose that mentions the report (often the
-        # wrapped tail of "…现向社会公布XX局2023年度政府信息公开年度报告。").
-        if (len(line) <= 60 and "《" not in line and "。" not in line and _TITLE.search(line)
-                and not _NOT_TITLE.search(line)):
-            title = re.sub(r"^(标题|题目)\s*[:：]\s*", "", line)
-            # "来源:…发布时间:…" furniture glued to the title line
-            title = re.split(r"(来源|发布时间|发布日期)[:：]", title)[0].strip()
-            if re.search(_YEAR, title):
-                return title, i
-            found.append((title, i))
+        if not _title_like(line):
+            continue
+        if not _TITLE.search(line):
+            line = _wrapped_title(lines, i)
+            if line is None:
+                continue
+        title = re.sub(r"^(标题|题目)\s*[:：]\s*", "", line)
+        # "来源:…发布时间:…" furniture glued to the title line
+        title = re.split(r"(来源|发布时间|发布日期)[:：]", title)[0].strip()
+        if re.search(_YEAR, title):
+            return title, i
+        found.append((title, i))
     return found[0] if found else (None, None)
 
 

@@ -116,8 +116,7 @@ _RADICALS = {
 
 @cache
 def _nfkc_changes() -> tuple[re.Pattern, dict[str, str]]:
-    """A character class of the BMP characters NFKC changes on their own (and the radicals), and their
-    images (~15 ms once)."""
+    """A character class of the BMP characters NFKC changes on their own, and their images (~15 ms once)."""
     table = {}
     for i in range(0x10000):
         c = chr(i)
@@ -125,7 +124,6 @@ def _nfkc_changes() -> tuple[re.Pattern, dict[str, str]]:
             n = unicodedata.normalize("NFKC", c)
             if n != c:
                 table[c] = n
-    table.update(_RADICALS)
     ranges: list[list[int]] = []
     for c in sorted(table):
         if ranges and ranges[-1][1] == ord(c) - 1:
@@ -137,8 +135,8 @@ def _nfkc_changes() -> tuple[re.Pattern, dict[str, str]]:
 
 
 def nfkc(text: str) -> str:
-    """NFKC, and radicals as ideographs. Fast path: map each character NFKC changes on its own
-    (fullwidth digits and punctuation), then check the result is normalised.
+    """NFKC. Fast path: map each character NFKC changes on its own (fullwidth digits and
+    punctuation), then check the result is normalised.
 
     Replacing characters by their own NFKC images keeps NFKD, hence NFKC, of the text; so a result
     that is already in NFKC is NFKC of the text. Otherwise (combining marks that compose, characters
@@ -148,12 +146,32 @@ def nfkc(text: str) -> str:
     mapped = changes.sub(lambda m: table[m.group()], text)
     if unicodedata.is_normalized("NFKC", mapped):
         return mapped
-    return changes.sub(lambda m: table[m.group()], unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFKC", text)
+
+
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
+
+
+@cache
+def _radical_ideographs() -> dict[str, str]:
+    """Kangxi radicals as the ideograph NFKC gives, in its Simplified form (⾧ → 長 → 长), and the
+    supplement's radicals (⺠ → 民)."""
+    table = {c: to_simplified(unicodedata.normalize("NFKC", c)) for c in map(chr, range(0x2F00, 0x2FD6))}
+    return table | _RADICALS
+
+
+def fold_radicals(text: str) -> str:
+    """Radicals a PDF text layer writes for the ideographs of the same glyph (⼈ for 人, ⺠ for 民,
+    ⾧ for 长), as those ideographs: before the script is judged, so they do not pass for Traditional."""
+    if not _RADICAL.search(text):
+        return text
+    table = _radical_ideographs()
+    return _RADICAL.sub(lambda m: table.get(m.group(), m.group()), text)
 
 
 def normalise(raw: str) -> tuple[str, str]:
     """Return (normalised text, script of the source)."""
-    without_pinyin, n_pinyin = strip_pinyin(raw)
+    without_pinyin, n_pinyin = strip_pinyin(fold_radicals(raw))
     simplified = to_simplified(without_pinyin)
     script = detect_script(without_pinyin, simplified, n_pinyin)
     # t2s is not the identity on Simplified text (乾县 → 干县): convert only Traditional sources.

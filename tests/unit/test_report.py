@@ -106,3 +106,10 @@ def test_title_wrapped_inside_the_body_name():
               "六、其他需要报告的事项\n无。\n朝阳市喀喇沁左翼蒙古族自治县退役军人事务局\n2025年1月20日")
     assert f.organization == "朝阳市喀喇沁左翼蒙古族自治县退役军人事务局"
     assert f.title == "朝阳市喀喇沁左翼蒙古族自治县退役军人事务局2024年政府信息公开工作年度报告"
+
+
+def test_radicals_of_a_pdf_text_layer_read_as_simplified_ideographs():
+    # Chromium/WPS text layers: ⼈ (Kangxi) for 人, ⺠ (supplement) for 民, ⾧ (Kangxi 長) for 长.
+    text, script = normalise("甘孜藏族⾃治州炉霍县⾧乐镇⼈⺠政府2024年政府信息公开⼯作年度报告\n⻔户⽹站")
+    assert text.split("\n") == ["甘孜藏族自治州炉霍县长乐镇人民政府2024年政府信息公开工作年度报告", "门户网站"]
+    assert script == "simplified"
