@@ -9,6 +9,7 @@ which the pipeline turns into a quarantine row.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from schemas.fields import APPLICANTS
@@ -41,6 +42,10 @@ class ParsedReport:
     legacy_indicators: list[dict] = field(default_factory=list)
 
 
+_PAGE_MARKUP = re.compile(rb"<(?:p|div|body|br|span|font|h[1-6]|section|article)\b", re.IGNORECASE)
+_TABLES = re.compile(rb"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def _kind(name: str, data: bytes) -> str:
     lower = name.lower()
     if data[:5] == b"%PDF-":
@@ -48,7 +53,12 @@ def _kind(name: str, data: bytes) -> str:
     if lower.endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
     head = data[:2048].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:200000].lower() and b"</" in head:
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    # Markup of a page (paragraphs, blocks) makes a page; <table> fragments in plain lines are a
+    # converter's markdown or a dump, read as text with its tables (html.tables_in_text).
+    if b"<table" in data[:200000].lower() and b"</" in head and _PAGE_MARKUP.search(
+            _TABLES.sub(b"", data[:200000])):
         return "html"
     if lower.endswith(".pdf"):
         return "pdf"
@@ -92,7 +102,9 @@ def document_text(data: bytes, name: str) -> tuple[str, list[list[str]], str]:
 
             raw = html.text_from_html(data)
         else:
-            raw = text.decode_bytes(data)
+            from tasks.parsing import html
+
+            raw = html.tables_in_text(text.decode_bytes(data))
     except text.UndecodableDocument as e:
         raise Unparseable("undecodable", str(e)) from e
     normalised, script = text.normalise(raw)

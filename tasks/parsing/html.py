@@ -291,3 +291,14 @@ def text_from_html(data: bytes) -> str:
     else:
         lines += _lines_of(body, page)
     return "\n".join(lines)
+
+
+_TABLE_FRAGMENT = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def tables_in_text(text: str) -> str:
+    """Text (markdown from a PDF converter, a crawler's dump) whose tables are raw <table> HTML: each
+    table as " | " rows, the prose around it as it is."""
+    if "<table" not in text and "<TABLE" not in text:
+        return text
+    return _TABLE_FRAGMENT.sub(lambda m: "\n" + text_from_html(m.group().encode()) + "\n", text)
