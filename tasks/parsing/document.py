@@ -23,7 +23,7 @@ from schemas.rules import application_findings, quality_of, result_rows, review_
 from tasks.parsing import layout, legacy, report, tables, text, word
 from tasks.parsing.regions import resolve_region
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"  # bump when outputs change: the next backfill re-parses everything
 
 
 class Unparseable(Exception):

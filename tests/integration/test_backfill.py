@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tasks.parsing.document import PARSER_VERSION
 from tests.conftest import ROOT, SEEDS, corpus_documents
 
 pytestmark = pytest.mark.slow
@@ -22,7 +23,7 @@ OGI = str(Path(sys.executable).with_name("ogi"))
 BUCKET = "ogi-test-backfill"
 TABLES = ("reports", "active_disclosure", "applications", "reviews_litigation")
 SEED_2020 = "002_231d42344d228242.txt"
-BUMPED = "0.1.0+bump"
+BUMPED = PARSER_VERSION + "+bump"
 
 
 def read(warehouse: Path, table: str) -> pl.DataFrame:
@@ -163,7 +164,7 @@ def test_state_index_and_raw_objects(runs, s3_server):
 
     client = s3_server.client()
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
-    for version in ("0.1.0", BUMPED):
+    for version in (PARSER_VERSION, BUMPED):
         prefix = state_prefix(version, str(runs["warehouse"]))
         assert {k for k in keys if k.startswith(prefix)} == {
             f"{prefix}/{name}.parquet" for name in ("year=2020", "year=2022", "year=2024", "quarantine")}
@@ -184,5 +185,5 @@ def test_ogi_backfill_command(runs, environment, source):
     assert summary["years"] == [2019, 2020, 2021] and summary["parsed"] == 7
     assert summary["by_year_province"] == [{"year": 2020, "province": "32", "reports": 1}]
     reports = read(runs["warehouse"], "reports")
-    assert reports.filter(pl.col("year") == 2020)["parser_version"].to_list() == ["0.1.0"]
+    assert reports.filter(pl.col("year") == 2020)["parser_version"].to_list() == [PARSER_VERSION]
     assert set(reports.filter(pl.col("year") != 2020)["parser_version"]) == {BUMPED}
