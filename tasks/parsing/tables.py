@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import attrgetter
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -131,27 +132,23 @@ def is_glued(rows: list[list[str]]) -> bool:
     One label followed by 7+ digits (a whole row in one run), or three labels followed by digits
     (rows whose runs are cut by stray spaces), within a 表三 label piece with no sentence stop.
     """
-    glued_labels = 0
+    evidence = 0
     for cells in rows:
         for cell in cells:
-            whole_row, labels = _glue_evidence(cell)
-            if whole_row:
-                return True
-            glued_labels += labels
-            if glued_labels >= 3:
+            evidence += _glue_evidence(cell)
+            if evidence >= _GLUED_AT:
                 return True
     return False
 
 
-@lru_cache(maxsize=1 << 16)  # cells repeat across documents of one template
-def _glue_evidence(cell: str) -> tuple[bool, int]:
-    """(a 表三 label followed by 7+ digits, count of 表三 labels followed by shorter digit runs) in a cell.
+_GLUED_AT = 3  # is_glued: 3 labels followed by digits, or one followed by a whole row (scored 3 at once)
 
-    is_glued's answer is "any of the first, or 3+ of the second over the document", so each cell's
-    share is computed once.
-    """
+
+def _glue_evidence(cell: str) -> int:
+    """A cell's share of is_glued's evidence: 表三 labels followed by digits, or _GLUED_AT for a label
+    followed by 7+ digits (is_glued's answer is "that anywhere, or 3+ labels over the document")."""
     if not _GLUE_HINT.search(cell):
-        return False, 0
+        return 0
     pieces = glued_pieces(cell)
     labels = 0
     for n, ((k1, t1), (k2, t2)) in enumerate(pairwise(pieces)):
@@ -165,9 +162,9 @@ def _glue_evidence(cell: str) -> tuple[bool, int]:
         if not _is_t3_label(compact(t1[-40:])):
             continue
         if len(t2) >= 7:
-            return True, labels
+            return _GLUED_AT
         labels += 1
-    return False, labels
+    return labels
 
 
 _UNIT_OR_STOP = set("件条个项次人户万元年月日号份余多，,。；;、：:）)%")
@@ -200,39 +197,56 @@ def _is_t2_label(compact_label: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)  # cells repeat across documents ("0", row labels)
-def _separated_cell(cell: str) -> tuple[tuple[str, str, float | None, str | None, str | None], ...]:
-    """The tokens of one cell of a separated layout, as (kind, text, value, unit, note), no line."""
+def _separated_cell(cell: str) -> tuple[tuple[tuple[str, str, float | None, str | None, str | None], ...], int]:
+    """The tokens of one cell of a separated layout, as (kind, text, value, unit, note) with no line,
+    and the cell's glue evidence (both read once per distinct cell)."""
     text = cell.strip()
     reading = _classify_text(text)
+    evidence = _glue_evidence(cell)
     if reading[0] == LABEL and cell[-1:].isdigit():
         split = _row_label_then_figure(cell)
         if split:
             label, figure = split[0].strip(), split[1].strip()
             (k1, v1, u1, n1), (k2, v2, u2, n2) = _classify_text(label), _classify_text(figure)
-            return (k1, label, v1, u1, n1), (k2, figure, v2, u2, n2)
+            return ((k1, label, v1, u1, n1), (k2, figure, v2, u2, n2)), evidence
     kind, value, unit, note = reading
-    return ((kind, text, value, unit, note),)
+    return ((kind, text, value, unit, note),), evidence
 
 
 _new_tuple = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
 
 
 def tokenize(rows: list[list[str]]) -> list[Token]:
-    glued = is_glued(rows)
+    """Cells in reading order. Read as separated cells, adding up is_glued's evidence on the way;
+    a glued document (rare) is read again with its cells cut into label and digit pieces."""
     out: list[Token] = []
     append = out.append
+    evidence = 0
     for i, cells in enumerate(rows):
+        note_line = False
         # A note line starts with "(" / "（" once spaces are removed: join only rows that can.
         first = cells[0][:1] if cells else ""
         if first in ("(", "（", "", " "):
             joined = "".join(cells).replace(" ", "")
             if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
                 out[-1] = out[-1]._replace(note=joined)
-                continue
-        if not glued:
-            for cell in cells:
-                for kind, text, value, unit, note in _separated_cell(cell):
+                note_line = True
+        for cell in cells:
+            tokens, glue = _separated_cell(cell)
+            evidence += glue
+            if not note_line:
+                for kind, text, value, unit, note in tokens:
                     append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
+    return _tokenize_glued(rows) if evidence >= _GLUED_AT else out
+
+
+def _tokenize_glued(rows: list[list[str]]) -> list[Token]:
+    """Tokens of a document whose cells run together (is_glued): digit runs and labels."""
+    out: list[Token] = []
+    for i, cells in enumerate(rows):
+        joined = "".join(cells).replace(" ", "")
+        if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
+            out[-1] = out[-1]._replace(note=joined)
             continue
         for cell in cells:
             for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
@@ -276,8 +290,19 @@ class _Group:
     stray: bool = False  # figures on a line of their own that cannot be a row
 
 
+_FIG = (NUM, BLANK)
+_GLUED = attrgetter("glued")
+
+
 def _is_fig(t: Token) -> bool:
-    return t.kind in (NUM, BLANK)
+    return t.kind in _FIG
+
+
+def _has_fig(tokens: list[Token]) -> bool:
+    for t in tokens:
+        if t.kind in _FIG:
+            return True
+    return False
 
 
 def _groups(tokens: list[Token], match) -> list[_Group]:
@@ -480,8 +505,8 @@ def _align(tokens: list[Token], width: int, identity: dict | None = None
 
     `note` reports a split made by the identities (an issue worth recording, not a problem).
     """
-    values = [t for t in tokens if _is_fig(t)]
-    if any(t.glued for t in values):
+    values = [t for t in tokens if t.kind in _FIG]
+    if any(map(_GLUED, values)):
         return _align_glued(values, width, identity)
     if len(values) == width:
         return [None if t.kind == BLANK else t for t in values], None, None
@@ -533,7 +558,9 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
     rows of `width` only when they are an exact multiple of it. The parts after the first are
     unlabelled and get placed by position.
     """
-    figures = [i for i, t in enumerate(group.tokens) if _is_fig(t)]
+    if len(group.tokens) <= width:  # no more figures than tokens: the common case, decided unread
+        return [group]
+    figures = [i for i, t in enumerate(group.tokens) if t.kind in _FIG]
     if len(figures) <= width or any(group.tokens[i].glued for i in figures):
         return [group]
     lines: dict[int, list[Token]] = {}
@@ -542,7 +569,7 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
     if len(lines) > 1 and any(len(v) > 1 for v in lines.values()):
         parts: list[_Group] = []
         for toks in lines.values():
-            if not any(_is_fig(t) for t in toks):
+            if not _has_fig(toks):
                 continue
             first = not parts
             g = _Group(group.label_key if first else None, group.label_text if first else None, toks,
@@ -586,7 +613,7 @@ def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str,
     placed: dict[int, tuple[list[Token | None], bool]] = {}
     next_row = 0
     for g in groups:
-        has_figures = any(_is_fig(t) for t in g.tokens)
+        has_figures = _has_fig(g.tokens)
         if g.stray:
             issues.append(Issue("stray_figures", f"{table_name}: figures "
                                 + " ".join(t.text for t in g.tokens if _is_fig(t)) + " outside any row; ignored"))
@@ -630,7 +657,7 @@ def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: s
     the same line as its figures agrees with the position, and most rows carry such a label. Labels
     on lines of their own are ignored here: they are the detached ones.
     """
-    rows = [g for g in groups if not g.stray and any(_is_fig(t) for t in g.tokens)]
+    rows = [g for g in groups if not g.stray and _has_fig(g.tokens)]
     if len(rows) != len(specs):
         return None
     inline = 0
@@ -823,7 +850,7 @@ def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
         stop += 1
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
-    groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if any(_is_fig(t) for t in g.tokens)]
+    groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if _has_fig(g.tokens)]
     if not groups and any(t.kind == LABEL and re.search(r"\d{5,}", t.text) for t in tokens[head:stop]):
         table.unread = True
         table.issues.append(Issue("row_unalignable", "表四: figures printed inside a label with no separator; "
@@ -905,7 +932,7 @@ def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable
     edition = "2021" if is_2021 else "2019"
     specs = ACTIVE_DISCLOSURE_ROWS[edition]
     table = ParsedTable(edition, found=True)
-    if any(t.glued for t in span):
+    if any(map(_GLUED, span)):
         # Run-together cells and no identity to check where one ends: not published, even where
         # a row has one reading only, since a lost blank cell or a digit of the next label would go
         # unnoticed.
