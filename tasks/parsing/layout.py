@@ -9,6 +9,7 @@ shape, so a new layout only needs a new `cells_from_*` here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
 # Page furniture left in text extracted from PDFs: "— 4 —", "- 4 -", "第 4 页", "第4页 共7页".
@@ -40,5 +41,10 @@ def cells_from_line(line: str) -> list[str]:
     return _WS.split(line)
 
 
+@lru_cache(maxsize=1 << 16)  # lines repeat within and across documents ("0 |", headings, row labels)
+def _line_cells(line: str) -> tuple[str, ...]:
+    return tuple(cells_from_line(line))
+
+
 def cells_from_text(text: str) -> list[list[str]]:
-    return [cells for cells in map(cells_from_line, text.split("\n")) if cells]
+    return [list(cells) for cells in map(_line_cells, text.split("\n")) if cells]

@@ -216,6 +216,19 @@ def _separated_cell(cell: str) -> tuple[tuple[tuple[str, str, float | None, str 
 _new_tuple = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
 
 
+@lru_cache(maxsize=1 << 16)  # rows repeat too ("0" alone, headings, label rows)
+def _separated_row(cells: tuple[str, ...]) -> tuple[tuple, int, str | None]:
+    """(tokens less their line, glue evidence, the row joined if it is a note line) of one row."""
+    tokens: list[tuple] = []
+    evidence = 0
+    for cell in cells:
+        cell_tokens, glue = _separated_cell(cell)
+        tokens.extend(cell_tokens)
+        evidence += glue
+    joined = "".join(cells).replace(" ", "")
+    return tuple(tokens), evidence, joined if _NOTE_LINE.match(joined) else None
+
+
 def tokenize(rows: list[list[str]]) -> list[Token]:
     """Cells in reading order. Read as separated cells, adding up is_glued's evidence on the way;
     a glued document (rare) is read again with its cells cut into label and digit pieces."""
@@ -223,20 +236,13 @@ def tokenize(rows: list[list[str]]) -> list[Token]:
     append = out.append
     evidence = 0
     for i, cells in enumerate(rows):
-        note_line = False
-        # A note line starts with "(" / "（" once spaces are removed: join only rows that can.
-        first = cells[0][:1] if cells else ""
-        if first in ("(", "（", "", " "):
-            joined = "".join(cells).replace(" ", "")
-            if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
-                out[-1] = out[-1]._replace(note=joined)
-                note_line = True
-        for cell in cells:
-            tokens, glue = _separated_cell(cell)
-            evidence += glue
-            if not note_line:
-                for kind, text, value, unit, note in tokens:
-                    append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
+        tokens, glue, note_line = _separated_row(tuple(cells))
+        evidence += glue
+        if note_line is not None and out and out[-1].kind == NUM and out[-1].note is None:
+            out[-1] = out[-1]._replace(note=note_line)
+            continue
+        for kind, text, value, unit, note in tokens:
+            append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
     return _tokenize_glued(rows) if evidence >= _GLUED_AT else out
 
 
