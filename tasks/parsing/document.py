@@ -173,11 +173,14 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
                 issues.append({"code": "table_missing", "detail": f"{label} not found"})
             elif t.blank:
                 issues.append({"code": "table_blank", "detail": f"{label} printed with every cell blank"})
-    for r in out.applications + out.reviews_litigation:
-        for c, v in r.items():
-            if isinstance(v, int) and c != "year" and v < 0:
-                issues.append({"code": "negative_count", "detail": f"{c} = {v}: published null"})
-                r[c] = None
+    # Counts are the only ints below zero that can occur (year is not one): look at the rows only when a
+    # table holds one.
+    if any(v is not None and v < 0 for t in (ap, rv) for vals in t.rows.values() for v in vals):
+        for r in out.applications + out.reviews_litigation:
+            for c, v in r.items():
+                if isinstance(v, int) and c != "year" and v < 0:
+                    issues.append({"code": "negative_count", "detail": f"{c} = {v}: published null"})
+                    r[c] = None
 
     out.report = {
         **keys,
