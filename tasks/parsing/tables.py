@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from bisect import bisect_left
 from itertools import pairwise
 from operator import attrgetter
 from functools import lru_cache
@@ -741,9 +742,32 @@ def _cached_matcher(specs: tuple[RowSpec, ...]):
     return match
 
 
-def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None) -> int | None:
-    for i in range(start, len(tokens) if stop is None else stop):
-        if tokens[i].kind == LABEL and pred(compact(tokens[i].text)):
+class _Labels:
+    """Positions and compact texts of a token list's labels, made once for the scans that look for a
+    label (a third of the tokens are labels; the others need not be visited)."""
+
+    __slots__ = ("pos", "text")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.pos = [i for i, t in enumerate(tokens) if t.kind == LABEL]
+        self.text = [compact(tokens[i].text) for i in self.pos]
+
+    def between(self, start: int, stop: int) -> list[str]:
+        """Compact texts of the labels at positions start <= i < stop."""
+        return self.text[bisect_left(self.pos, start):bisect_left(self.pos, stop)]
+
+
+def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None, labels: _Labels | None = None
+          ) -> int | None:
+    end = len(tokens) if stop is None else stop
+    if labels is None:
+        labels = _Labels(tokens)
+    pos, text = labels.pos, labels.text
+    for k in range(bisect_left(pos, start), len(pos)):
+        i = pos[k]
+        if i >= end:
+            break
+        if pred(text[k]):
             return i
     return None
 
@@ -780,38 +804,43 @@ def _is_t4_header(label: str) -> bool:
     return "行政复议" in label or "结果维持" in label
 
 
-def read_applications(tokens: list[Token]) -> tuple[ParsedTable, int | None, int | None]:
+def read_applications(tokens: list[Token], labels: _Labels | None = None
+                      ) -> tuple[ParsedTable, int | None, int | None]:
     """表三 and the token span it took (start, end)."""
+    labels = labels or _Labels(tokens)
     # The table starts at the 本年新收 label nearest before the first 上年结转 label (prose before the
     # table may also mention 本年新收).
-    second = _find(tokens, lambda s: "上年结转" in s)
+    second = _find(tokens, lambda s: "上年结转" in s, labels=labels)
     start = None
-    for i in range(second if second is not None else len(tokens)):
-        if tokens[i].kind == LABEL and _is_t3_start(compact(tokens[i].text)):
+    limit = second if second is not None else len(tokens)
+    for i, label in zip(labels.pos, labels.text):
+        if i >= limit:
+            break
+        if _is_t3_start(label):
             start = i
     if start is None:
-        start = _find(tokens, _is_t3_start)
+        start = _find(tokens, _is_t3_start, labels=labels)
     if start is None:
         return ParsedTable(None), None, None
     # The table ends after the figures of the 结转下年度 row, i.e. the first 结转下年度 label followed by
     # cells (a column header "结转下年度" printed under a wrong header row is not the row), or at 表四.
-    t4 = _find(tokens, _is_t4_header, start + 1)
+    t4 = _find(tokens, _is_t4_header, start + 1, labels=labels)
     end_label = None
     i = start
     while True:
-        i = _find(tokens, _is_t3_end, i + 1, t4)
+        i = _find(tokens, _is_t3_end, i + 1, t4, labels=labels)
         if i is None or _followed_by_cells(tokens, i):
             end_label = i
             break
     if end_label is None:
-        end_label = _find(tokens, _is_t3_end, start + 1, t4)
+        end_label = _find(tokens, _is_t3_end, start + 1, t4, labels=labels)
     if end_label is not None:
-        stop = _find(tokens, lambda s: True, end_label + 1)
+        stop = _find(tokens, lambda s: True, end_label + 1, labels=labels)
         stop = len(tokens) if stop is None else stop
     else:
         stop = len(tokens) if t4 is None else t4
     span = tokens[start:stop]
-    compact_span = "".join(compact(t.text) for t in span if t.kind == LABEL)
+    compact_span = "".join(labels.between(start, stop))
     edition = "2021" if ("逾期不补正" in compact_span or "缴纳费用" in compact_span or "收费通知" in compact_span) \
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
@@ -839,21 +868,17 @@ def _proceeding_of(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
+def read_reviews(tokens: list[Token], start: int, labels: _Labels | None = None) -> ParsedTable:
     """表四: the 15 figures after its header (行政复议 … 总计), in one row or in three parts of five."""
-    head = _find(tokens, _is_t4_header, start)
+    labels = labels or _Labels(tokens)
+    head = _find(tokens, _is_t4_header, start, labels=labels)
     if head is None:
         return ParsedTable(None)
     table = ParsedTable("2021", found=True)
     # The table runs until the first label that is not a header word (a heading or prose).
-    stop = head
-    while stop < len(tokens):
-        tok = tokens[stop]
-        if tok.kind == LABEL:
-            label = compact(tok.text)
-            if len(label) > 8 and not any(w in label for w in _T4_HEADER_WORDS):
-                break
-        stop += 1
+    stop = _find(tokens, lambda label: len(label) > 8 and not any(w in label for w in _T4_HEADER_WORDS), head,
+                 labels=labels)
+    stop = len(tokens) if stop is None else stop
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
     groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if _has_fig(g.tokens)]
@@ -920,14 +945,15 @@ def _note_column(note: str | None, metrics: tuple[str, ...]) -> int | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable:
+def read_active_disclosure(tokens: list[Token], stop: int | None, labels: _Labels | None = None) -> ParsedTable:
     """表二, between its first 第二十条/信息内容 header and 表三 (or the end)."""
+    labels = labels or _Labels(tokens)
     stop = len(tokens) if stop is None else stop
-    start = _find(tokens, lambda s: "第二十条" in s or s == "信息内容", 0, stop)
+    start = _find(tokens, lambda s: "第二十条" in s or s == "信息内容", 0, stop, labels=labels)
     if start is None:
         return ParsedTable(None)
     span = tokens[start:stop]
-    text = "".join(compact(t.text) for t in span if t.kind == LABEL)
+    text = "".join(labels.between(start, stop))
     is_2021 = any(m in text for m in EDITION_2021_MARKERS_T2)
     is_2019 = any(m in text for m in EDITION_2019_MARKERS_T2)
     if is_2021 == is_2019:
@@ -1002,8 +1028,9 @@ class Tables:
 
 def read_tables(rows: list[list[str]]) -> Tables:
     tokens = tokenize(rows)
-    applications, t3_start, t3_stop = read_applications(tokens)
-    active = read_active_disclosure(tokens, t3_start)
-    reviews = read_reviews(tokens, t3_stop if t3_stop is not None else 0) if t3_stop is not None else \
+    labels = _Labels(tokens)
+    applications, t3_start, t3_stop = read_applications(tokens, labels)
+    active = read_active_disclosure(tokens, t3_start, labels)
+    reviews = read_reviews(tokens, t3_stop if t3_stop is not None else 0, labels) if t3_stop is not None else \
         ParsedTable(None)
     return Tables(active, applications, reviews)
