@@ -21,11 +21,12 @@ published.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from operator import attrgetter
-from functools import lru_cache
 from typing import NamedTuple
 
 from schemas.layouts import (
@@ -127,7 +128,7 @@ def _all_t3_specs() -> list[RowSpec]:
 _GLUE_HINT = re.compile(r"[^\d\s.,，]\d")
 
 
-def is_glued(rows: list[list[str]]) -> bool:
+def is_glued(rows: Sequence[Sequence[str]]) -> bool:
     """Cells dumped with no separators: 表三 row labels directly followed by their digits.
 
     One label followed by 7+ digits (a whole row in one run), or three labels followed by digits
@@ -230,7 +231,7 @@ def _separated_row(cells: tuple[str, ...]) -> tuple[tuple, int, str | None]:
     return tuple(tokens), evidence, joined if _NOTE_LINE.match(joined) else None
 
 
-def tokenize(rows: list[list[str]]) -> list[Token]:
+def tokenize(rows: Sequence[Sequence[str]]) -> list[Token]:
     """Cells in reading order. Read as separated cells, adding up is_glued's evidence on the way;
     a glued document (rare) is read again with its cells cut into label and digit pieces."""
     out: list[Token] = []
@@ -247,7 +248,7 @@ def tokenize(rows: list[list[str]]) -> list[Token]:
     return _tokenize_glued(rows) if evidence >= _GLUED_AT else out
 
 
-def _tokenize_glued(rows: list[list[str]]) -> list[Token]:
+def _tokenize_glued(rows: Sequence[Sequence[str]]) -> list[Token]:
     """Tokens of a document whose cells run together (is_glued): digit runs and labels."""
     out: list[Token] = []
     for i, cells in enumerate(rows):
@@ -1026,7 +1027,7 @@ class Tables:
     reviews: ParsedTable
 
 
-def read_tables(rows: list[list[str]]) -> Tables:
+def read_tables(rows: Sequence[Sequence[str]]) -> Tables:
     tokens = tokenize(rows)
     labels = _Labels(tokens)
     applications, t3_start, t3_stop = read_applications(tokens, labels)
