@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PEER, SEEDS, corpus_documents  # noqa: E402
+from tests.conftest import PEER, SEEDS, corpus_documents
 
 
 def _default(o):
@@ -70,8 +70,7 @@ def main() -> int:
 
     if args.write:
         with open(args.write, "w", encoding="utf-8") as f:
-            for k, v in lines.items():
-                f.write(json.dumps({"path": k, "out": v}, ensure_ascii=False) + "\n")
+            f.writelines(json.dumps({"path": k, "out": v}, ensure_ascii=False) + "\n" for k, v in lines.items())
         print(f"wrote {len(lines)} documents to {args.write} (synth: {synth})")
         return 0
 

@@ -69,7 +69,7 @@ _ARCHIVES = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
 _OLE = b"\xd0\xcf\x11\xe0"  # Word 97-2003 .doc, WPS .wps, .xls: a binary format we do not read
 
 
-def document_text(data: bytes, name: str) -> tuple[str, list[list[str]], str]:
+def document_text(data: bytes, name: str) -> tuple[str, list[tuple[str, ...]], str]:
     """(normalised text, cells, script) for any layout we read."""
     if word.is_docx(data):
         try:
@@ -172,10 +172,12 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
                     value = _amount(value, unit, issues, f"表二 {spec.label}")
                 out.active_disclosure.append({**keys, "item": spec.key, "metric": metric, "value": value})
     ap = found.applications
+    negative = False  # a count below zero in a row (filter(None, …) keeps the non-zero counts, in C)
     if ap.edition:
         specs = APPLICATION_ROWS_2021 if ap.edition == "2021" else APPLICATION_ROWS_2019
         for spec in specs:
             vals = [None if v is None else int(v) for v in ap.rows[spec.key]]
+            negative = negative or min(filter(None, vals), default=0) < 0
             out.applications.append({**keys, "outcome": spec.key, **dict(zip(APPLICANTS, vals))})
         int_rows = {r["outcome"]: [r[c] for c in APPLICANTS] for r in out.applications}
         findings = application_findings(int_rows, result_rows(s.key for s in specs))
@@ -184,6 +186,7 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
     if rv.found:
         for proceeding, vals in rv.rows.items():
             ints = [None if v is None else int(v) for v in vals]
+            negative = negative or min(filter(None, ints), default=0) < 0
             out.reviews_litigation.append({**keys, "proceeding": proceeding,
                                            **dict(zip(("upheld", "corrected", "other", "pending", "total"), ints))})
         issues.extend({"code": f.code, "detail": f.detail} for f in review_findings(
@@ -196,11 +199,13 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
                 issues.append({"code": "table_missing", "detail": f"{label} not found"})
             elif t.blank:
                 issues.append({"code": "table_blank", "detail": f"{label} printed with every cell blank"})
-    for r in out.applications + out.reviews_litigation:
-        for c, v in r.items():
-            if isinstance(v, int) and c != "year" and v < 0:
-                issues.append({"code": "negative_count", "detail": f"{c} = {v}: published null"})
-                r[c] = None
+    # Counts are the only ints below zero that can occur (year is not one): look at the rows only when one is.
+    if negative:
+        for r in out.applications + out.reviews_litigation:
+            for c, v in r.items():
+                if isinstance(v, int) and c != "year" and v < 0:
+                    issues.append({"code": "negative_count", "detail": f"{c} = {v}: published null"})
+                    r[c] = None
 
     out.report = {
         **keys,

@@ -31,6 +31,9 @@ _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "
 _CONTAINERS = {"div", "section", "article", "main", "center", "font", "span", "form", "td", "tr", "tbody", "table"}
 _LAYOUT_ONLY = {"table", "tbody", "tr", "td"}  # entered only when they hold tables (page layout)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Elements _hidden may accept, for one selector query instead of a check of every styled element: a
+# style _HIDDEN matches holds "none" or "hidden" in any case (an "i" also matches ı and İ there).
+_MAYBE_HIDDEN = "[hidden], [style*=none i], [style*=hidden i], [style*=ı], [style*=İ]"
 _WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _META_LINE = re.compile(r"(索\s*引\s*号|发布日期|发文日期|成文日期|公开日期|发布时间|生成日期|发布机构|发文机关|"
@@ -274,7 +277,7 @@ def text_from_html(data: bytes) -> str:
         return "\n".join(lines)
     for junk in body.css(",".join(sorted(_SKIP - {"head"}))):
         junk.decompose()
-    for junk in body.css("[hidden], [style]"):
+    for junk in body.css(_MAYBE_HIDDEN):
         if _hidden(junk):
             junk.decompose()
     page = _Page(body)

@@ -1,7 +1,7 @@
 """Cells from documents: every layout becomes a sequence of lines of cells.
 
 Pure functions. A text dump, a web page and a PDF text layer all reduce to
-`list[list[str]]`: one inner list per printed line (or table row), each cell a
+a list of cell sequences: one per printed line (or table row), each cell a
 string ("" for an empty cell). The table reader (tables.py) works on that one
 shape, so a new layout only needs a new `cells_from_*` here.
 """
@@ -9,6 +9,7 @@ shape, so a new layout only needs a new `cells_from_*` here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
 # Page furniture left in text extracted from PDFs: "— 4 —", "- 4 -", "第 4 页", "第4页 共7页".
@@ -49,5 +50,12 @@ def cells_from_line(line: str) -> list[str]:
     return _WS.split(line)
 
 
-def cells_from_text(text: str) -> list[list[str]]:
-    return [cells for cells in map(cells_from_line, text.split("\n")) if cells]
+@lru_cache(maxsize=1 << 16)  # lines repeat within and across documents ("0 |", headings, row labels)
+def _line_cells(line: str) -> tuple[str, ...]:
+    return tuple(cells_from_line(line))
+
+
+def cells_from_text(text: str) -> list[tuple[str, ...]]:
+    """The cells of every line that has some. Tuples: a repeated line's cells are one shared,
+    immutable tuple, which tables.tokenize also uses as its cache key."""
+    return [cells for cells in map(_line_cells, text.split("\n")) if cells]

@@ -229,12 +229,15 @@ _SECTION_KEYS = {
     "other": ("其他需要报告", "其他事项", "其他需报告"),
 }
 _CHROME = re.compile(r"^(分享到|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|字号|相关链接|附件[:：]).*$")
+# _CHROME as prefixes: a line (no "\n" in it) matches exactly when it starts with one.
+_CHROME_PREFIXES = ("分享到", "扫一扫", "打印本页", "关闭窗口", "【打印】", "【关闭】", "字号", "相关链接", "附件:", "附件：")
+_HEADING_FIRST = frozenset("一二三四五六七八九十")
 
 
 def find_sections(lines: list[str]) -> dict[str, str | None]:
     heads: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
-        m = _HEADING.match(line)
+        m = _HEADING.match(line) if line[:1] in _HEADING_FIRST else None
         if not m:
             continue
         for key, words in _SECTION_KEYS.items():
@@ -248,7 +251,7 @@ def find_sections(lines: list[str]) -> dict[str, str | None]:
         end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         body = []
         for line in lines[i + 1:end]:
-            if _CHROME.match(line) or "|" in line:
+            if "|" in line or line.startswith(_CHROME_PREFIXES):
                 break
             body.append(line)
         if key == "other":

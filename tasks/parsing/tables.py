@@ -21,9 +21,12 @@ published.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise, product
 from functools import lru_cache
+from itertools import pairwise, product
+from operator import attrgetter
 from typing import NamedTuple
 
 from schemas.layouts import (
@@ -126,33 +129,29 @@ def _all_t3_specs() -> list[RowSpec]:
 _GLUE_HINT = re.compile(r"[^\d\s.,，]\d")
 
 
-def is_glued(rows: list[list[str]]) -> bool:
+def is_glued(rows: Sequence[Sequence[str]]) -> bool:
     """Cells dumped with no separators: 表三 row labels directly followed by their digits.
 
     One label followed by 7+ digits (a whole row in one run), or three labels followed by digits
     (rows whose runs are cut by stray spaces), within a 表三 label piece with no sentence stop.
     """
-    glued_labels = 0
+    evidence = 0
     for cells in rows:
         for cell in cells:
-            whole_row, labels = _glue_evidence(cell)
-            if whole_row:
-                return True
-            glued_labels += labels
-            if glued_labels >= 3:
+            evidence += _glue_evidence(cell)
+            if evidence >= _GLUED_AT:
                 return True
     return False
 
 
-@lru_cache(maxsize=1 << 16)  # cells repeat across documents of one template
-def _glue_evidence(cell: str) -> tuple[bool, int]:
-    """(a 表三 label followed by 7+ digits, count of 表三 labels followed by shorter digit runs) in a cell.
+_GLUED_AT = 3  # is_glued: 3 labels followed by digits, or one followed by a whole row (scored 3 at once)
 
-    is_glued's answer is "any of the first, or 3+ of the second over the document", so each cell's
-    share is computed once.
-    """
+
+def _glue_evidence(cell: str) -> int:
+    """A cell's share of is_glued's evidence: 表三 labels followed by digits, or _GLUED_AT for a label
+    followed by 7+ digits (is_glued's answer is "that anywhere, or 3+ labels over the document")."""
     if not _GLUE_HINT.search(cell):
-        return False, 0
+        return 0
     pieces = glued_pieces(cell)
     labels = 0
     for n, ((k1, t1), (k2, t2)) in enumerate(pairwise(pieces)):
@@ -166,9 +165,9 @@ def _glue_evidence(cell: str) -> tuple[bool, int]:
         if not _is_t3_label(compact(t1[-40:])):
             continue
         if len(t2) >= 7:
-            return True, labels
+            return _GLUED_AT
         labels += 1
-    return False, labels
+    return labels
 
 
 _UNIT_OR_STOP = set("件条个项次人户万元年月日号份余多，,。；;、：:）)%")
@@ -201,39 +200,62 @@ def _is_t2_label(compact_label: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)  # cells repeat across documents ("0", row labels)
-def _separated_cell(cell: str) -> tuple[tuple[str, str, float | None, str | None, str | None], ...]:
-    """The tokens of one cell of a separated layout, as (kind, text, value, unit, note), no line."""
+def _separated_cell(cell: str) -> tuple[tuple[tuple[str, str, float | None, str | None, str | None], ...], int]:
+    """The tokens of one cell of a separated layout, as (kind, text, value, unit, note) with no line,
+    and the cell's glue evidence (both read once per distinct cell)."""
     text = cell.strip()
     reading = _classify_text(text)
+    evidence = _glue_evidence(cell)
     if reading[0] == LABEL and cell[-1:].isdigit():
         split = _row_label_then_figure(cell)
         if split:
             label, figure = split[0].strip(), split[1].strip()
             (k1, v1, u1, n1), (k2, v2, u2, n2) = _classify_text(label), _classify_text(figure)
-            return (k1, label, v1, u1, n1), (k2, figure, v2, u2, n2)
+            return ((k1, label, v1, u1, n1), (k2, figure, v2, u2, n2)), evidence
     kind, value, unit, note = reading
-    return ((kind, text, value, unit, note),)
+    return ((kind, text, value, unit, note),), evidence
 
 
 _new_tuple = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
 
 
-def tokenize(rows: list[list[str]]) -> list[Token]:
-    glued = is_glued(rows)
+@lru_cache(maxsize=1 << 16)  # rows repeat too ("0" alone, headings, label rows)
+def _separated_row(cells: tuple[str, ...]) -> tuple[tuple, int, str | None]:
+    """(tokens less their line, glue evidence, the row joined if it is a note line) of one row."""
+    tokens: list[tuple] = []
+    evidence = 0
+    for cell in cells:
+        cell_tokens, glue = _separated_cell(cell)
+        tokens.extend(cell_tokens)
+        evidence += glue
+    joined = "".join(cells).replace(" ", "")
+    return tuple(tokens), evidence, joined if _NOTE_LINE.match(joined) else None
+
+
+def tokenize(rows: Sequence[Sequence[str]]) -> list[Token]:
+    """Cells in reading order. Read as separated cells, adding up is_glued's evidence on the way;
+    a glued document (rare) is read again with its cells cut into label and digit pieces."""
     out: list[Token] = []
     append = out.append
+    evidence = 0
     for i, cells in enumerate(rows):
-        # A note line starts with "(" / "（" once spaces are removed: join only rows that can.
-        first = cells[0][:1] if cells else ""
-        if first in ("(", "（", "", " "):
-            joined = "".join(cells).replace(" ", "")
-            if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
-                out[-1] = out[-1]._replace(note=joined)
-                continue
-        if not glued:
-            for cell in cells:
-                for kind, text, value, unit, note in _separated_cell(cell):
-                    append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
+        tokens, glue, note_line = _separated_row(tuple(cells))
+        evidence += glue
+        if note_line is not None and out and out[-1].kind == NUM and out[-1].note is None:
+            out[-1] = out[-1]._replace(note=note_line)
+            continue
+        for kind, text, value, unit, note in tokens:
+            append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
+    return _tokenize_glued(rows) if evidence >= _GLUED_AT else out
+
+
+def _tokenize_glued(rows: Sequence[Sequence[str]]) -> list[Token]:
+    """Tokens of a document whose cells run together (is_glued): digit runs and labels."""
+    out: list[Token] = []
+    for i, cells in enumerate(rows):
+        joined = "".join(cells).replace(" ", "")
+        if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
+            out[-1] = out[-1]._replace(note=joined)
             continue
         for cell in cells:
             for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
@@ -283,8 +305,19 @@ class _Group:
 _SUBTOTAL = re.compile(r"^(?:三、本年度办理结果)?[(（]?[三四五六][)）、.．]?(?:不予公开|无法提供|不予处理|其他处理)(?:小计|合计)?$")
 
 
+_FIG = (NUM, BLANK)
+_GLUED = attrgetter("glued")
+
+
 def _is_fig(t: Token) -> bool:
-    return t.kind in (NUM, BLANK)
+    return t.kind in _FIG
+
+
+def _has_fig(tokens: list[Token]) -> bool:
+    for t in tokens:
+        if t.kind in _FIG:
+            return True
+    return False
 
 
 def _groups(tokens: list[Token], match) -> list[_Group]:
@@ -491,8 +524,8 @@ def _align(tokens: list[Token], width: int, identity: dict | None = None
 
     `note` reports a split made by the identities (an issue worth recording, not a problem).
     """
-    values = [t for t in tokens if _is_fig(t)]
-    if any(t.glued for t in values):
+    values = [t for t in tokens if t.kind in _FIG]
+    if any(map(_GLUED, values)):
         return _align_glued(values, width, identity)
     if len(values) == width:
         return [None if t.kind == BLANK else t for t in values], None, None
@@ -547,7 +580,9 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
     rows of `width` only when they are an exact multiple of it. The parts after the first are
     unlabelled and get placed by position.
     """
-    figures = [i for i, t in enumerate(group.tokens) if _is_fig(t)]
+    if len(group.tokens) <= width:  # no more figures than tokens: the common case, decided unread
+        return [group]
+    figures = [i for i, t in enumerate(group.tokens) if t.kind in _FIG]
     if len(figures) <= width or any(group.tokens[i].glued for i in figures):
         return [group]
     lines: dict[int, list[Token]] = {}
@@ -556,7 +591,7 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
     if len(lines) > 1 and any(len(v) > 1 for v in lines.values()):
         parts: list[_Group] = []
         for toks in lines.values():
-            if not any(_is_fig(t) for t in toks):
+            if not _has_fig(toks):
                 continue
             first = not parts
             g = _Group(group.label_key if first else None, group.label_text if first else None, toks,
@@ -604,7 +639,7 @@ def _place_by_label(groups: list[_Group], specs: list[RowSpec], table_name: str,
     placed: dict[int, tuple[list[Token | None], bool]] = {}
     next_row = 0
     for g in groups:
-        has_figures = any(_is_fig(t) for t in g.tokens)
+        has_figures = _has_fig(g.tokens)
         if g.stray:
             issues.append(Issue("stray_figures", f"{table_name}: figures "
                                 + " ".join(t.text for t in g.tokens if _is_fig(t)) + " outside any row; ignored"))
@@ -650,7 +685,7 @@ def _place_by_position(groups: list[_Group], specs: list[RowSpec], table_name: s
     the same line as its figures agrees with the position, and most rows carry such a label. Labels
     on lines of their own are ignored here: they are the detached ones.
     """
-    rows = [g for g in groups if not g.stray and not g.subtotal and any(_is_fig(t) for t in g.tokens)]
+    rows = [g for g in groups if not g.stray and not g.subtotal and _has_fig(g.tokens)]
     if len(rows) != len(specs):
         return None
     inline = 0
@@ -792,9 +827,32 @@ def _cached_matcher(specs: tuple[RowSpec, ...]):
     return match
 
 
-def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None) -> int | None:
-    for i in range(start, len(tokens) if stop is None else stop):
-        if tokens[i].kind == LABEL and pred(compact(tokens[i].text)):
+class _Labels:
+    """Positions and compact texts of a token list's labels, made once for the scans that look for a
+    label (a third of the tokens are labels; the others need not be visited)."""
+
+    __slots__ = ("pos", "text")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.pos = [i for i, t in enumerate(tokens) if t.kind == LABEL]
+        self.text = [compact(tokens[i].text) for i in self.pos]
+
+    def between(self, start: int, stop: int) -> list[str]:
+        """Compact texts of the labels at positions start <= i < stop."""
+        return self.text[bisect_left(self.pos, start):bisect_left(self.pos, stop)]
+
+
+def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None, labels: _Labels | None = None
+          ) -> int | None:
+    end = len(tokens) if stop is None else stop
+    if labels is None:
+        labels = _Labels(tokens)
+    pos, text = labels.pos, labels.text
+    for k in range(bisect_left(pos, start), len(pos)):
+        i = pos[k]
+        if i >= end:
+            break
+        if pred(text[k]):
             return i
     return None
 
@@ -831,38 +889,43 @@ def _is_t4_header(label: str) -> bool:
     return "行政复议" in label or "结果维持" in label
 
 
-def read_applications(tokens: list[Token]) -> tuple[ParsedTable, int | None, int | None]:
+def read_applications(tokens: list[Token], labels: _Labels | None = None
+                      ) -> tuple[ParsedTable, int | None, int | None]:
     """表三 and the token span it took (start, end)."""
+    labels = labels or _Labels(tokens)
     # The table starts at the 本年新收 label nearest before the first 上年结转 label (prose before the
     # table may also mention 本年新收).
-    second = _find(tokens, lambda s: "上年结转" in s)
+    second = _find(tokens, lambda s: "上年结转" in s, labels=labels)
     start = None
-    for i in range(second if second is not None else len(tokens)):
-        if tokens[i].kind == LABEL and _is_t3_start(compact(tokens[i].text)):
+    limit = second if second is not None else len(tokens)
+    for i, label in zip(labels.pos, labels.text):
+        if i >= limit:
+            break
+        if _is_t3_start(label):
             start = i
     if start is None:
-        start = _find(tokens, _is_t3_start)
+        start = _find(tokens, _is_t3_start, labels=labels)
     if start is None:
         return ParsedTable(None), None, None
     # The table ends after the figures of the 结转下年度 row, i.e. the first 结转下年度 label followed by
     # cells (a column header "结转下年度" printed under a wrong header row is not the row), or at 表四.
-    t4 = _find(tokens, _is_t4_header, start + 1)
+    t4 = _find(tokens, _is_t4_header, start + 1, labels=labels)
     end_label = None
     i = start
     while True:
-        i = _find(tokens, _is_t3_end, i + 1, t4)
+        i = _find(tokens, _is_t3_end, i + 1, t4, labels=labels)
         if i is None or _followed_by_cells(tokens, i):
             end_label = i
             break
     if end_label is None:
-        end_label = _find(tokens, _is_t3_end, start + 1, t4)
+        end_label = _find(tokens, _is_t3_end, start + 1, t4, labels=labels)
     if end_label is not None:
-        stop = _find(tokens, lambda s: True, end_label + 1)
+        stop = _find(tokens, lambda s: True, end_label + 1, labels=labels)
         stop = len(tokens) if stop is None else stop
     else:
         stop = len(tokens) if t4 is None else t4
     span = tokens[start:stop]
-    compact_span = "".join(compact(t.text) for t in span if t.kind == LABEL)
+    compact_span = "".join(labels.between(start, stop))
     edition = "2021" if ("逾期不补正" in compact_span or "缴纳费用" in compact_span or "收费通知" in compact_span) \
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
@@ -891,24 +954,20 @@ def _proceeding_of(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def read_reviews(tokens: list[Token], start: int) -> ParsedTable:
+def read_reviews(tokens: list[Token], start: int, labels: _Labels | None = None) -> ParsedTable:
     """表四: the 15 figures after its header (行政复议 … 总计), in one row or in three parts of five."""
-    head = _find(tokens, _is_t4_header, start)
+    labels = labels or _Labels(tokens)
+    head = _find(tokens, _is_t4_header, start, labels=labels)
     if head is None:
         return ParsedTable(None)
     table = ParsedTable("2021", found=True)
     # The table runs until the first label that is not a header word (a heading or prose).
-    stop = head
-    while stop < len(tokens):
-        tok = tokens[stop]
-        if tok.kind == LABEL:
-            label = compact(tok.text)
-            if len(label) > 8 and not any(w in label for w in _T4_HEADER_WORDS):
-                break
-        stop += 1
+    stop = _find(tokens, lambda label: len(label) > 8 and not any(w in label for w in _T4_HEADER_WORDS), head,
+                 labels=labels)
+    stop = len(tokens) if stop is None else stop
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
-    groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if any(_is_fig(t) for t in g.tokens)]
+    groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if _has_fig(g.tokens)]
     if not groups and any(t.kind == LABEL and re.search(r"\d{5,}", t.text) for t in tokens[head:stop]):
         table.unread = True
         table.issues.append(Issue("row_unalignable", "表四: figures printed inside a label with no separator; "
@@ -972,14 +1031,15 @@ def _note_column(note: str | None, metrics: tuple[str, ...]) -> int | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable:
+def read_active_disclosure(tokens: list[Token], stop: int | None, labels: _Labels | None = None) -> ParsedTable:
     """表二, between its first 第二十条/信息内容 header and 表三 (or the end)."""
+    labels = labels or _Labels(tokens)
     stop = len(tokens) if stop is None else stop
-    start = _find(tokens, lambda s: "第二十条" in s or s == "信息内容", 0, stop)
+    start = _find(tokens, lambda s: "第二十条" in s or s == "信息内容", 0, stop, labels=labels)
     if start is None:
         return ParsedTable(None)
     span = tokens[start:stop]
-    text = "".join(compact(t.text) for t in span if t.kind == LABEL)
+    text = "".join(labels.between(start, stop))
     is_2021 = any(m in text for m in EDITION_2021_MARKERS_T2)
     is_2019 = any(m in text for m in EDITION_2019_MARKERS_T2)
     if is_2021 == is_2019:
@@ -990,7 +1050,7 @@ def read_active_disclosure(tokens: list[Token], stop: int | None) -> ParsedTable
     edition = "2021" if is_2021 else "2019"
     specs = ACTIVE_DISCLOSURE_ROWS[edition]
     table = ParsedTable(edition, found=True)
-    if any(t.glued for t in span):
+    if any(map(_GLUED, span)):
         # Run-together cells and no identity to check where one ends: not published, even where
         # a row has one reading only, since a lost blank cell or a digit of the next label would go
         # unnoticed.
@@ -1052,10 +1112,11 @@ class Tables:
     reviews: ParsedTable
 
 
-def read_tables(rows: list[list[str]]) -> Tables:
+def read_tables(rows: Sequence[Sequence[str]]) -> Tables:
     tokens = tokenize(rows)
-    applications, t3_start, t3_stop = read_applications(tokens)
-    active = read_active_disclosure(tokens, t3_start)
-    reviews = read_reviews(tokens, t3_stop if t3_stop is not None else 0) if t3_stop is not None else \
+    labels = _Labels(tokens)
+    applications, t3_start, t3_stop = read_applications(tokens, labels)
+    active = read_active_disclosure(tokens, t3_start, labels)
+    reviews = read_reviews(tokens, t3_stop if t3_stop is not None else 0, labels) if t3_stop is not None else \
         ParsedTable(None)
     return Tables(active, applications, reviews)
