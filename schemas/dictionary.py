@@ -16,7 +16,7 @@ import polars as pl
 
 from schemas.fields import FIELDS, OUTCOMES, PROCEEDINGS, Field
 from schemas.layouts import ACTIVE_DISCLOSURE_ROWS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021
-from schemas.rules import INCOMPLETE_CODES, INCONSISTENT_CODES
+from schemas.rules import INCOMPLETE_CODES, INCONSISTENT_CODES, ISSUE_CODES, QUARANTINE_CODES
 from schemas.tables import TABLES
 
 # 表二 column headers as printed (data-contract.md, active_disclosure); the layouts only say which
@@ -140,10 +140,16 @@ def data_dictionary_markdown() -> str:
                    for m in FIELDS["metric"].isin])
     out += ["", "### 表四 `reviews_litigation.proceeding`", ""]
     out += _table(("proceeding", "printed"), [(f"`{p}`", PROCEEDING_LABELS[p]) for p in PROCEEDINGS])
-    out += ["", "### `reports.issues[].code` that set `reports.quality`", "",
-            "Other codes are informational and leave a report `valid`, e.g. `row_by_position`.", ""]
-    out += _table(("code", "quality"), [(f"`{c}`", "inconsistent") for c in sorted(INCONSISTENT_CODES)]
-                  + [(f"`{c}`", "incomplete") for c in sorted(INCOMPLETE_CODES)])
+    out += ["", "### `reports.issues[].code`", "",
+            "The codes in the first two groups set `reports.quality`; the others are informational and leave a "
+            "report `valid`.", ""]
+    effect = {**{c: "inconsistent" for c in INCONSISTENT_CODES}, **{c: "incomplete" for c in INCOMPLETE_CODES}}
+    order = {"inconsistent": 0, "incomplete": 1}
+    out += _table(("code", "quality", "meaning"),
+                  [(f"`{c}`", effect.get(c, "—"), _cell(m))
+                   for c, m in sorted(ISSUE_CODES.items(), key=lambda cm: order.get(effect.get(cm[0]), 2))])
+    out += ["", "### `quarantine.error_code`", ""]
+    out += _table(("code", "the document"), [(f"`{c}`", _cell(m)) for c, m in QUARANTINE_CODES.items()])
     return "\n".join(out) + "\n"
 
 

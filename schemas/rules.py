@@ -20,7 +20,67 @@ MISSING = "incomplete"
 INCONSISTENT_CODES = frozenset({"row_total_mismatch", "processed_total_mismatch", "balance_mismatch",
                                 "review_total_mismatch"})
 INCOMPLETE_CODES = frozenset({"total_missing", "table_missing", "table_blank", "row_missing", "row_unalignable",
-                              "row_unplaced"})
+                              "row_unplaced", "edition_undetermined"})
+
+# Every code `reports.issues[].code` can hold, and what it says (the data dictionary lists them).
+ISSUE_CODES = {
+    # the report's own identities (INCONSISTENT_CODES)
+    "row_total_mismatch": "表三: a row's 总计 differs from the sum of its six applicant columns",
+    "processed_total_mismatch": "表三: (七)总计 differs from the sum of the result rows, in a column",
+    "balance_mismatch": "表三: 一 + 二 differs from (七) + 四, in a column",
+    "review_total_mismatch": "表四: a proceeding's 总计 differs from the sum of its four results",
+    # figures missing (INCOMPLETE_CODES)
+    "total_missing": "a total printed blank while its parts are not, or an identity not checkable for blanks",
+    "table_missing": "表二, 表三 or 表四 not found in the document",
+    "table_blank": "a table printed with every cell blank",
+    "row_missing": "a row of the edition's table not found",
+    "row_unalignable": "a row whose figures cannot be put in their columns without guessing: published null",
+    "row_unplaced": "figures that could not be given a row: ignored",
+    "edition_undetermined": "表二's header labels match both editions or neither: not read",
+    # informational: the report stays valid
+    "row_by_position": "a row whose label was lost in the source, placed by its position in the table",
+    "split_by_identity": "figures printed run together, split the one way the table's identities allow",
+    "subtotal_row": "a subtotal printed on a group heading (（三）不予公开 …): not a row of the format, skipped",
+    "row_repeated": "a row printed twice: the first kept",
+    "stray_figures": "figures outside any row: ignored",
+    "cell_from_note": "表二: a figure pushed out of its row, placed by the note printed with it (其中修订…)",
+    "amount_converted": "an amount printed in 元, converted to 万元",
+    "negative_count": "a count printed negative: published null",
+    "region_unresolved": "the issuing body could not be placed: province unknown",
+    "region_ambiguous": "the body's name fits several places (朝阳区, 鼓楼区…): province unknown",
+    "region_partial": "placed from the source address only; the body's level unknown",
+    "region_conflict": "the name and another signal disagree; the name's place kept",
+    "carry_over_mismatch": "warning: 上年结转 differs from the same body's previous 结转下年度 (never changes quality)",
+    # pre-2019 reports (legacy_indicators)
+    "legacy_split_by_text": "统计表: run-together figures read as the prose states them",
+    "legacy_split_ambiguous": "统计表: run-together figures with several readings: not published",
+    "legacy_row_unalignable": "统计表: a row whose figures cannot be aligned: not published",
+    "legacy_row_repeated": "统计表: an indicator printed twice: the first kept",
+    "legacy_unlisted_rows": "统计表 rows not in the indicator catalogue, kept as unlisted_* codes",
+    "legacy_unit_unknown": "统计表: an amount whose unit is not printed",
+    "legacy_identity_broken": "统计表: parts that do not add up to their total, as printed",
+    "legacy_text_disagrees": "the prose states a figure other than the table's: the table's kept",
+    "legacy_text_ambiguous": "the prose gives a figure more than one way: not published",
+}
+assert INCONSISTENT_CODES | INCOMPLETE_CODES <= ISSUE_CODES.keys()
+
+# Every `quarantine.error_code`, and what the document was.
+QUARANTINE_CODES = {
+    "empty": "no bytes, or only whitespace",
+    "binary": "binary data that is not a PDF",
+    "archive": "an archive (zip, rar, 7z, gzip)",
+    "legacy_office": "an old binary Office file (.doc, .wps, .xls)",
+    "undecodable": "text in no encoding we can read",
+    "unreadable_pdf": "a PDF that cannot be opened (damaged or encrypted)",
+    "no_text_layer": "a PDF with no text layer (a scan: needs OCR)",
+    "unreadable_docx": "a .docx that cannot be read",
+    "not_annual_report": "no 政府信息公开 annual-report title, sections or tables",
+    "no_tables": "an annual report of 2019 or later in which none of 表二/三/四 could be read",
+    "no_year": "tables found but the statistical year could not be determined",
+    "too_large": "over the staging size limit",
+    "schema_violation": "parsed rows that broke a hard rule of the schema (a parser bug or a broken document)",
+    "parser_error": "the parser failed on it (a bug): the trace is in the message",
+}
 
 
 # 表三 rows that are not results: 一 + 二 = (七) + 四, and (七) = Σ of every other row (the results).
