@@ -8,13 +8,17 @@ publishing (tasks/publish.py, which also writes the state index after a partitio
 from __future__ import annotations
 
 import hashlib
+import itertools
+from collections import deque
 import os
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import polars as pl
 from prefect import task
 
 from tasks.storage import (
+    IO_THREADS,
     S3Settings,
     StorageError,
     Store,
@@ -31,7 +35,9 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 # document whose name merely starts with a dot is not silently skipped.
 _OS_JUNK = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 MANIFEST_SCHEMA = {"raw_key": pl.String, "report_id": pl.String, "source_name": pl.String,
-                   "source_url": pl.String, "size": pl.Int64, "rejected": pl.String}
+                   "source_url": pl.String, "size": pl.Int64, "rejected": pl.String, "data": pl.Binary}
+# Documents up to this size travel inside their batch's manifest as well as in their raw object.
+INLINE_MAX_BYTES = 512 * 1024
 STATE_SCHEMA = {"report_id": pl.String, "province": pl.String}
 # Retries with backoff: object-storage I/O only (parsing is pure CPU and is never retried).
 NETWORK_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 4, 10]}
@@ -99,20 +105,51 @@ def update_state(raw: Store, key: str, replaced: pl.Series, current: pl.DataFram
 # Staging
 
 
-def source_documents(source: str, settings: S3Settings):
-    """(name, bytes, url) of every document under a folder or s3://bucket/prefix."""
+def _is_document(key: str) -> bool:
+    name = key.rsplit("/", 1)[-1]
+    return not (name in _OS_JUNK or name.startswith(("._", ".tmp-")) or name.endswith((".gold.json", ".tsv"))
+                or name == "LABELS.md")  # labels and manifests that travel with sample corpora are not documents
+
+
+def _source_store(source: str, settings: S3Settings) -> Store:
     if source.startswith("s3://"):
-        store = open_store(source, settings)
-    else:
-        if not os.path.isdir(source):
-            raise StorageError(f"source folder not found: {source}")
-        store = open_store(source)
-    for key in store.list():
-        name = key.rsplit("/", 1)[-1]
-        if name in _OS_JUNK or name.startswith(("._", ".tmp-")) or name.endswith((".gold.json", ".tsv")) \
-                or name == "LABELS.md":
-            continue  # labels and manifests that travel with sample corpora are not documents
-        yield name, store.get(key), None
+        return open_store(source, settings)
+    if not os.path.isdir(source):
+        raise StorageError(f"source folder not found: {source}")
+    return open_store(source)
+
+
+def source_documents(source: str, settings: S3Settings, pool: ThreadPoolExecutor | None = None,
+                     chunk: int = 64):
+    """(name, bytes, url) of every document under a folder or s3://bucket/prefix, in listing order.
+
+    With `pool`, documents are read `chunk` at a time in parallel (an S3 source is one GET each)."""
+    store = _source_store(source, settings)
+    keys = (k for k in store.list() if _is_document(k))
+    while True:
+        group = list(itertools.islice(keys, chunk))
+        if not group:
+            return
+        datas = pool.map(store.get, group) if pool else map(store.get, group)
+        for key, data in zip(group, datas):
+            yield key.rsplit("/", 1)[-1], data, None
+
+
+class _RawIndex:
+    """Which raw objects exist, by listing their `raw/<xx>/` shard once (one request per 1,000 keys)
+    instead of one HEAD per document; a key put by this run is added as it is put."""
+
+    def __init__(self, raw: Store, pool: ThreadPoolExecutor):
+        self.raw, self.pool = raw, pool
+        self.keys: set[str] = set()
+        self.listed: set[str] = set()
+
+    def missing(self, keys: list[str]) -> list[str]:
+        shards = sorted({k.rsplit("/", 1)[0] + "/" for k in keys} - self.listed)
+        for found in self.pool.map(lambda shard: list(self.raw.list(shard)), shards):
+            self.keys.update(found)
+        self.listed.update(shards)
+        return [k for k in keys if k not in self.keys]
 
 
 @task(name="stage-documents", **NETWORK_RETRIES, retry_condition_fn=network_error)
@@ -122,35 +159,69 @@ def stage_documents(source: str, run_prefix: str, batch_size: int, settings: S3S
 
     With `skip_state` (a `state_prefix`), documents already in that index are staged but not
     batched: they need no parsing. Returns the batch keys and the counts.
+
+    I/O runs on a thread pool: sources are read, raw objects put and manifests written in parallel,
+    with at most two batches in flight (memory stays flat). A raw object already in the bucket is not
+    put again (its shard is listed once). Each manifest also carries the bytes of its documents up
+    to INLINE_MAX_BYTES, so parsing a batch is one GET, not one per document.
     """
     raw = raw_store(settings)
     done = parsed_ids(raw, skip_state) if skip_state else set()
-    rows, seen, skipped = [], set(), 0
-    for name, data, url in source_documents(source, settings):
-        digest, key = raw_key(data)
-        if digest in seen:
-            continue  # the same bytes under another name: one document
-        seen.add(digest)
-        if digest in done:
-            skipped += 1  # published by this parser version already, so its raw object is there too
-            continue
-        rejected = None
-        if len(data) > MAX_DOCUMENT_BYTES:
-            rejected = f"document is {len(data)} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit"
-        if raw.head(key) is None:
+    seen: set[str] = set()
+    skipped = to_parse = 0
+    keys: list[str] = []
+    in_flight: deque[list[Future]] = deque()
+    with ThreadPoolExecutor(IO_THREADS, thread_name_prefix="stage") as pool:
+        index = _RawIndex(raw, pool)
+
+        def flush(rows: list[dict], puts: list[tuple[str, bytes, dict]]) -> None:
+            absent = set(index.missing([key for key, _, _ in puts]))
+            index.keys.update(absent)
+            work = [pool.submit(raw.put, key, data, meta) for key, data, meta in puts if key in absent]
+            key = f"{run_prefix}/batches/{len(keys):05d}.parquet"
+            manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
+            work.append(pool.submit(write_parquet, raw, key, manifest.to_arrow()))
+            keys.append(key)
+            in_flight.append(work)
+            while len(in_flight) > 2:  # at most two batches' bytes in memory
+                wait_all(in_flight.popleft())
+
+        rows: list[dict] = []
+        puts: list[tuple[str, bytes, dict]] = []
+        for name, data, url in source_documents(source, settings, pool):
+            digest, key = raw_key(data)
+            if digest in seen:
+                continue  # the same bytes under another name: one document
+            seen.add(digest)
+            if digest in done:
+                skipped += 1  # published by this parser version already, so its raw object is there too
+                continue
+            rejected = None
+            if len(data) > MAX_DOCUMENT_BYTES:
+                rejected = f"document is {len(data)} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit"
             meta = {"source-name": encode_meta(name), "sha256": digest}
             if url:
                 meta["source-url"] = encode_meta(url)
-            raw.put(key, data, meta)
-        rows.append({"raw_key": key, "report_id": digest, "source_name": name, "source_url": url,
-                     "size": len(data), "rejected": rejected})
-    manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
-    keys = []
-    for n, start in enumerate(range(0, manifest.height, batch_size)):
-        key = f"{run_prefix}/batches/{n:05d}.parquet"
-        write_parquet(raw, key, manifest.slice(start, batch_size).to_arrow())
-        keys.append(key)
-    return {"batches": keys, "documents": len(seen), "to_parse": manifest.height, "skipped": skipped}
+            puts.append((key, data, meta))
+            rows.append({"raw_key": key, "report_id": digest, "source_name": name, "source_url": url,
+                         "size": len(data), "rejected": rejected,
+                         "data": data if len(data) <= INLINE_MAX_BYTES and not rejected else None})
+            to_parse += 1
+            if len(rows) == batch_size:
+                flush(rows, puts)
+                rows, puts = [], []
+        if rows:
+            flush(rows, puts)
+        for work in in_flight:
+            wait_all(work)
+    return {"batches": keys, "documents": len(seen), "to_parse": to_parse, "skipped": skipped}
+
+
+def wait_all(futures: list[Future]) -> None:
+    """Wait for every future; the first failure is raised (after the others have finished)."""
+    wait(futures)
+    for f in futures:
+        f.result()
 
 
 def read_manifest(settings: S3Settings, key: str) -> pl.DataFrame:
