@@ -19,7 +19,10 @@ from concurrent.futures import ProcessPoolExecutor
 import polars as pl
 
 from schemas.tables import FIGURE_TABLES, polars_schema
-from tasks.parsing.document import Unparseable, parse_document
+
+# The parser (tasks.parsing) is imported when first used: a process that only hands batches to the
+# workers never loads it (~1 s of imports and tables).
+PARSER_MODULE = "tasks.parsing.document"
 
 # Below this many documents a batch is parsed in the calling thread: starting the worker processes
 # costs more than parsing a few documents.
@@ -33,6 +36,8 @@ def quarantine_row(entry: dict, stage: str, code: str, message: str, ingest_date
 
 def parse_entries(entries: list[dict], fetch, now: dt.datetime) -> dict[str, pl.DataFrame]:
     """Pure over `fetch(raw_key) -> bytes`: every entry ends as rows or as one quarantine row."""
+    from tasks.parsing.document import Unparseable, parse_document
+
     out: dict[str, list[dict]] = {t: [] for t in ("reports", *FIGURE_TABLES, "quarantine")}
     ingest_date = now.date().isoformat()
     for entry in entries:
@@ -91,7 +96,7 @@ def worker_pool() -> ProcessPoolExecutor | None:
     with _pool_lock:
         if _pool is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__])
+            ctx.set_forkserver_preload([__name__, PARSER_MODULE])
             _pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm_worker)
             for _ in range(n):  # start them now, not at the first batch
                 _pool.submit(os.getpid)

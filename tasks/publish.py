@@ -9,6 +9,8 @@ Every task here touches object storage only, so each retries with backoff on net
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 from prefect import task
 
@@ -16,7 +18,7 @@ from schemas.fields import APPLICANTS
 from schemas.rules import CARRY_OVER_CODE, carry_over_findings
 from schemas.tables import FIGURE_TABLES, polars_schema
 from tasks.stage import NETWORK_RETRIES, network_error, update_state
-from tasks.storage import S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
+from tasks.storage import IO_THREADS, S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
 from tasks.warehouse import PART_FILE, publish_table, read_partition
 
 YEAR_TABLES = ("reports", *FIGURE_TABLES)
@@ -73,10 +75,12 @@ def split_by_year(valid_prefixes: list[str], run_prefix: str, settings: S3Settin
     raw = raw_store(settings)
 
     def concat(table: str) -> pl.DataFrame:
-        frames = [_read(raw, f"{p}/{table}.parquet", table) for p in valid_prefixes]
+        with ThreadPoolExecutor(IO_THREADS) as io:
+            frames = list(io.map(lambda p: _read(raw, f"{p}/{table}.parquet", table), valid_prefixes))
         return pl.concat(frames) if frames else pl.DataFrame(schema=polars_schema(table))
 
     years: dict[str, str] = {}
+    written: set[str] = set()
     quarantine = concat("quarantine")
     parsed = [quarantine["report_id"]]
     for table in YEAR_TABLES:  # one table at a time: a 100k-document run never holds every table at once
@@ -85,10 +89,11 @@ def split_by_year(valid_prefixes: list[str], run_prefix: str, settings: S3Settin
             parsed.append(frame["report_id"])
         for (year,), part in frame.partition_by("year", as_dict=True, maintain_order=True).items():
             years[str(year)] = f"{run_prefix}/years/{year}"
+            written.add(f"{run_prefix}/years/{year}/{table}.parquet")
             write_parquet(raw, f"{run_prefix}/years/{year}/{table}.parquet", part.to_arrow())
     for year, prefix in years.items():  # a year can lack rows of a figure table: write it empty
         for table in YEAR_TABLES:
-            if not raw.exists(f"{prefix}/{table}.parquet"):
+            if f"{prefix}/{table}.parquet" not in written:
                 empty = pl.DataFrame(schema=polars_schema(table))
                 write_parquet(raw, f"{prefix}/{table}.parquet", empty.to_arrow())
     write_parquet(raw, f"{run_prefix}/quarantine.parquet", quarantine.to_arrow())
@@ -207,5 +212,4 @@ def cross_year_checks(years: list[int], warehouse: str, settings: S3Settings) ->
 def clean_run(run_prefix: str, settings: S3Settings) -> None:
     """Intermediate batch files go; raw documents are never deleted."""
     raw = raw_store(settings)
-    for key in list(raw.list(run_prefix + "/")):
-        raw.delete(key)
+    raw.delete_many(list(raw.list(run_prefix + "/")))

@@ -100,8 +100,14 @@ class LocalStore(Store):
 
     def put(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        for attempt in range(3):  # a concurrent delete() may remove the emptied parent folder in between
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -135,7 +141,10 @@ class LocalStore(Store):
         # Remove emptied partition folders so readers see no empty partition.
         parent = path.parent
         while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+            try:
+                parent.rmdir()
+            except OSError:  # a concurrent put() is filling it again
+                break
             parent = parent.parent
 
 
