@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flows.environment import (
+    DEFAULT_BATCH_SIZE,
     DEFAULT_WAREHOUSE,
     S3_DATA_DIR,
     SAMPLES,
@@ -210,7 +211,7 @@ def with_runner(flow, runner: str, address: str | None):
 def run(
     source: Source = str(SAMPLES),
     warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     runner: Runner = "threads",
     address: Address = None,
     json_summary: JsonSummary = False,
@@ -242,7 +243,7 @@ def backfill(
                                                           "(2-digit codes, 00 central, unknown).")] = None,
     source: Source = str(SAMPLES),
     warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     reparse: Annotated[bool, typer.Option(help="Parse every document again, even those this parser "
                                                "version already published.")] = False,
     runner: Runner = "threads",

@@ -19,6 +19,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 S3_DATA_DIR = PROJECT_ROOT / "var" / "s3"
+# Documents per parse/validate task: each task run costs Prefect's server ~0.1 s of CPU, so a few hundred
+# documents (~1 s of parsing) a task keeps that small; staging keeps two batches in flight (memory).
+DEFAULT_BATCH_SIZE = 500
 
 
 def configure_prefect() -> None:

@@ -36,8 +36,13 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 _OS_JUNK = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 MANIFEST_SCHEMA = {"raw_key": pl.String, "report_id": pl.String, "source_name": pl.String,
                    "source_url": pl.String, "size": pl.Int64, "rejected": pl.String, "data": pl.Binary}
-# Documents up to this size travel inside their batch's manifest as well as in their raw object.
+# Documents up to this size travel inside their batch's manifest as well as in their raw object, up to
+# INLINE_BATCH_BYTES a batch (the rest are read from the raw bucket by the parse task).
 INLINE_MAX_BYTES = 512 * 1024
+INLINE_BATCH_BYTES = 64 * 1024 * 1024
+# Raw objects are put in groups (their shards listed together), with at most this many bytes queued.
+PUT_GROUP = 64
+MAX_PENDING_BYTES = 256 * 1024 * 1024
 STATE_SCHEMA = {"report_id": pl.String, "province": pl.String}
 # Retries with backoff: object-storage I/O only (parsing is pure CPU and is never retried).
 NETWORK_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 4, 10]}
@@ -161,33 +166,46 @@ def stage_documents(source: str, run_prefix: str, batch_size: int, settings: S3S
     batched: they need no parsing. Returns the batch keys and the counts.
 
     I/O runs on a thread pool: sources are read, raw objects put and manifests written in parallel,
-    with at most two batches in flight (memory stays flat). A raw object already in the bucket is not
-    put again (its shard is listed once). Each manifest also carries the bytes of its documents up
-    to INLINE_MAX_BYTES, so parsing a batch is one GET, not one per document.
+    with bounded queues (at most MAX_PENDING_BYTES of puts, two manifests), so memory stays flat. A raw
+    object already in the bucket is not put again (its shard is listed once, not one HEAD per
+    document). Each manifest also carries the bytes of its documents up to INLINE_MAX_BYTES, so
+    parsing a batch is one GET, not one per document.
     """
     raw = raw_store(settings)
     done = parsed_ids(raw, skip_state) if skip_state else set()
     seen: set[str] = set()
     skipped = to_parse = 0
     keys: list[str] = []
-    in_flight: deque[list[Future]] = deque()
+    manifests: deque[Future] = deque()
+    puts: deque[tuple[Future, int]] = deque()  # raw objects being put, with their sizes
+    put_bytes = 0
     with ThreadPoolExecutor(IO_THREADS, thread_name_prefix="stage") as pool:
         index = _RawIndex(raw, pool)
 
-        def flush(rows: list[dict], puts: list[tuple[str, bytes, dict]]) -> None:
-            absent = set(index.missing([key for key, _, _ in puts]))
+        def put_raw(group: list[tuple[str, bytes, dict]]) -> None:
+            nonlocal put_bytes
+            absent = set(index.missing([key for key, _, _ in group]))
             index.keys.update(absent)
-            work = [pool.submit(raw.put, key, data, meta) for key, data, meta in puts if key in absent]
+            for key, data, meta in group:
+                if key in absent:
+                    puts.append((pool.submit(raw.put, key, data, meta), len(data)))
+                    put_bytes += len(data)
+            while puts and (put_bytes > MAX_PENDING_BYTES or len(puts) > 4 * IO_THREADS):
+                done_put, size = puts.popleft()  # bounded memory: wait for the oldest puts
+                done_put.result()
+                put_bytes -= size
+
+        def write_manifest(rows: list[dict]) -> None:
             key = f"{run_prefix}/batches/{len(keys):05d}.parquet"
             manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
-            work.append(pool.submit(write_parquet, raw, key, manifest.to_arrow()))
+            manifests.append(pool.submit(write_parquet, raw, key, manifest.to_arrow()))
             keys.append(key)
-            in_flight.append(work)
-            while len(in_flight) > 2:  # at most two batches' bytes in memory
-                wait_all(in_flight.popleft())
+            while len(manifests) > 2:
+                manifests.popleft().result()
 
         rows: list[dict] = []
-        puts: list[tuple[str, bytes, dict]] = []
+        group: list[tuple[str, bytes, dict]] = []
+        inline = 0
         for name, data, url in source_documents(source, settings, pool):
             digest, key = raw_key(data)
             if digest in seen:
@@ -202,18 +220,22 @@ def stage_documents(source: str, run_prefix: str, batch_size: int, settings: S3S
             meta = {"source-name": encode_meta(name), "sha256": digest}
             if url:
                 meta["source-url"] = encode_meta(url)
-            puts.append((key, data, meta))
+            group.append((key, data, meta))
+            if len(group) == PUT_GROUP:
+                put_raw(group)
+                group = []
+            carried = len(data) <= INLINE_MAX_BYTES and inline + len(data) <= INLINE_BATCH_BYTES and not rejected
+            inline += len(data) if carried else 0
             rows.append({"raw_key": key, "report_id": digest, "source_name": name, "source_url": url,
-                         "size": len(data), "rejected": rejected,
-                         "data": data if len(data) <= INLINE_MAX_BYTES and not rejected else None})
+                         "size": len(data), "rejected": rejected, "data": data if carried else None})
             to_parse += 1
             if len(rows) == batch_size:
-                flush(rows, puts)
-                rows, puts = [], []
+                write_manifest(rows)
+                rows, inline = [], 0
+        put_raw(group)
         if rows:
-            flush(rows, puts)
-        for work in in_flight:
-            wait_all(work)
+            write_manifest(rows)
+        wait_all([f for f, _ in puts] + list(manifests))
     return {"batches": keys, "documents": len(seen), "to_parse": to_parse, "skipped": skipped}
 
 
