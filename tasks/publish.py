@@ -168,13 +168,20 @@ def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.D
         .join(unique.select("report_id", "year", *body).with_columns(pl.col("year") + 1),
               on=[*body, "year"], suffix="_prev")
     )
+    # Each pair's first 上年结转 row (its report) and first 结转下年度 row (the previous report), by joins:
+    # a filter per pair would be quadratic in a national year's documents.
+    prev_cols = [f"{c}__prev" for c in cols]
+    now = (rows.filter(pl.col("outcome") == "carried_over").unique("report_id", keep="first", maintain_order=True)
+           .select("report_id", *cols))
+    before = (rows.filter(pl.col("outcome") == "carried_forward")
+              .unique("report_id", keep="first", maintain_order=True)
+              .select(pl.col("report_id").alias("report_id_prev"), *[pl.col(c).alias(f"{c}__prev") for c in cols]))
+    matched = (pairs.select("report_id", "report_id_prev", "year")
+               .join(now, on="report_id", how="inner", maintain_order="left")
+               .join(before, on="report_id_prev", how="inner", maintain_order="left"))
     found: dict[str, list[dict]] = {}
-    for p in pairs.iter_rows(named=True):
-        now = rows.filter((pl.col("report_id") == p["report_id"]) & (pl.col("outcome") == "carried_over"))
-        before = rows.filter((pl.col("report_id") == p["report_id_prev"]) & (pl.col("outcome") == "carried_forward"))
-        if now.is_empty() or before.is_empty():
-            continue
-        findings = carry_over_findings(list(now.select(cols).row(0)), list(before.select(cols).row(0)), p["year"])
+    for p in matched.iter_rows(named=True):
+        findings = carry_over_findings([p[c] for c in cols], [p[c] for c in prev_cols], p["year"])
         for f in findings:
             issue = {"code": f.code, "detail": f.detail}
             found.setdefault(p["report_id"], []).append(issue)
