@@ -40,7 +40,7 @@ MANIFEST_SCHEMA = {"raw_key": pl.String, "report_id": pl.String, "source_name": 
 # INLINE_BATCH_BYTES a batch (the rest are read from the raw bucket by the parse task).
 INLINE_MAX_BYTES = 512 * 1024
 INLINE_BATCH_BYTES = 64 * 1024 * 1024
-# Raw objects are put in groups (their shards listed together), with at most this many bytes queued.
+# Raw objects are put in groups, with at most MAX_PENDING_BYTES queued.
 PUT_GROUP = 64
 MAX_PENDING_BYTES = 256 * 1024 * 1024
 STATE_SCHEMA = {"report_id": pl.String, "province": pl.String}
@@ -141,19 +141,18 @@ def source_documents(source: str, settings: S3Settings, pool: ThreadPoolExecutor
 
 
 class _RawIndex:
-    """Which raw objects exist, by listing their `raw/<xx>/` shard once (one request per 1,000 keys)
-    instead of one HEAD per document; a key put by this run is added as it is put."""
+    """Which raw objects exist: `raw/` is listed once, on 16 threads (`raw/0` … `raw/f`, 1,000 keys a
+    request), instead of one HEAD per document; a key put by this run is added as it is put."""
 
     def __init__(self, raw: Store, pool: ThreadPoolExecutor):
         self.raw, self.pool = raw, pool
-        self.keys: set[str] = set()
-        self.listed: set[str] = set()
+        self.keys: set[str] | None = None
 
     def missing(self, keys: list[str]) -> list[str]:
-        shards = sorted({k.rsplit("/", 1)[0] + "/" for k in keys} - self.listed)
-        for found in self.pool.map(lambda shard: list(self.raw.list(shard)), shards):
-            self.keys.update(found)
-        self.listed.update(shards)
+        if self.keys is None:
+            self.keys = set()
+            for found in self.pool.map(lambda p: list(self.raw.list(f"raw/{p:x}")), range(16)):
+                self.keys.update(found)
         return [k for k in keys if k not in self.keys]
 
 
@@ -167,8 +166,7 @@ def stage_documents(source: str, run_prefix: str, batch_size: int, settings: S3S
 
     I/O runs on a thread pool: sources are read, raw objects put and manifests written in parallel,
     with bounded queues (at most MAX_PENDING_BYTES of puts, two manifests), so memory stays flat. A raw
-    object already in the bucket is not put again (its shard is listed once, not one HEAD per
-    document). Each manifest also carries the bytes of its documents up to INLINE_MAX_BYTES, so
+    object already in the bucket is not put again (`raw/` is listed once, not one HEAD per document). Each manifest also carries the bytes of its documents up to INLINE_MAX_BYTES, so
     parsing a batch is one GET, not one per document.
     """
     raw = raw_store(settings)
@@ -185,7 +183,7 @@ def stage_documents(source: str, run_prefix: str, batch_size: int, settings: S3S
         def put_raw(group: list[tuple[str, bytes, dict]]) -> None:
             nonlocal put_bytes
             absent = set(index.missing([key for key, _, _ in group]))
-            index.keys.update(absent)
+            index.keys.update(absent)  # type: ignore[union-attr] (listed by missing())
             for key, data, meta in group:
                 if key in absent:
                     puts.append((pool.submit(raw.put, key, data, meta), len(data)))
