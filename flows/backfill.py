@@ -14,7 +14,7 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.environment import DEFAULT_WAREHOUSE, SAMPLES
+from flows.environment import DEFAULT_BATCH_SIZE, DEFAULT_WAREHOUSE, SAMPLES
 from flows.ingest import new_run_prefix, parse_batches, publish_years
 from tasks.parsing import document
 from tasks.publish import clean_run, split_by_year
@@ -54,7 +54,8 @@ def parse_provinces(text: str) -> list[str]:
 
 @flow(name="ogi-backfill", log_prints=True)
 def backfill(years: list[int] | None = None, provinces: list[str] | None = None, source: str = str(SAMPLES),
-             warehouse: str = str(DEFAULT_WAREHOUSE), batch_size: int = 200, reparse: bool = False,
+             warehouse: str = str(DEFAULT_WAREHOUSE), batch_size: int = DEFAULT_BATCH_SIZE,
+             reparse: bool = False,
              settings: S3Settings | None = None) -> dict:
     """Republish `years` (default: the last two statistical years) from `source`, incrementally."""
     settings = settings or S3Settings.from_env()

@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flows.environment import (
+    DEFAULT_BATCH_SIZE,
     DEFAULT_WAREHOUSE,
     S3_DATA_DIR,
     SAMPLES,
@@ -32,10 +33,26 @@ from flows.environment import (
 )
 
 
-def warm_up() -> None:
-    from tasks.parsing.document import warm_up as warm_up_parser
+def warm_up(source: str) -> None:
+    """Get the parser ready while Prefect's server starts: the worker processes for a big source, this
+    process's parser for a few documents (parsed in-thread: tasks/parse_pool.py POOL_MIN_DOCUMENTS)."""
+    from tasks.parse_pool import POOL_MIN_DOCUMENTS, start_workers
 
-    warm_up_parser()
+    if source.startswith("s3://") or _more_files_than(source, 2 * POOL_MIN_DOCUMENTS):
+        start_workers()
+    else:
+        from tasks.parsing.document import warm_up as warm_up_parser
+
+        warm_up_parser()
+
+
+def _more_files_than(folder: str, n: int) -> bool:
+    count = 0
+    for _dirpath, _dirs, files in os.walk(folder):
+        count += len(files)
+        if count > n:
+            return True
+    return False
 
 
 app = typer.Typer(
@@ -194,7 +211,7 @@ def with_runner(flow, runner: str, address: str | None):
 def run(
     source: Source = str(SAMPLES),
     warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     runner: Runner = "threads",
     address: Address = None,
     json_summary: JsonSummary = False,
@@ -212,7 +229,7 @@ def run(
 
     flow = with_runner(ingest, runner, address)
     with object_storage() as settings:
-        warm_up()  # while Prefect's server is still starting on the other core
+        warm_up(source)  # while Prefect's server is still starting on the other core
         prefect_ready()
         with prefect_api_for_workers(runner), progress_bars(source):
             summary = flow(source=source, warehouse=warehouse, settings=settings, batch_size=batch_size)
@@ -226,7 +243,7 @@ def backfill(
                                                           "(2-digit codes, 00 central, unknown).")] = None,
     source: Source = str(SAMPLES),
     warehouse: Warehouse = str(DEFAULT_WAREHOUSE),
-    batch_size: BatchSize = 200,
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
     reparse: Annotated[bool, typer.Option(help="Parse every document again, even those this parser "
                                                "version already published.")] = False,
     runner: Runner = "threads",
@@ -252,7 +269,7 @@ def backfill(
 
     flow = with_runner(backfill_flow, runner, address)
     with object_storage() as settings:
-        warm_up()  # while Prefect's server is still starting on the other core
+        warm_up(source)  # while Prefect's server is still starting on the other core
         prefect_ready()
         with prefect_api_for_workers(runner), progress_bars(source):
             summary = flow(years=year_list, provinces=province_list, source=source, warehouse=warehouse,

@@ -5,9 +5,13 @@ Set before Prefect is imported: Prefect reads its settings at import time.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
-import threading
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +19,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 S3_DATA_DIR = PROJECT_ROOT / "var" / "s3"
+# Documents per parse/validate task: each task run costs Prefect's server ~0.1 s of CPU, so a few hundred
+# documents (~1 s of parsing) a task keeps that small; staging keeps two batches in flight (memory).
+DEFAULT_BATCH_SIZE = 500
 
 
 def configure_prefect() -> None:
@@ -66,33 +73,80 @@ def task_runner(runner: str = "threads", address: str | None = None, workers: in
 
 
 def start_prefect_early() -> Callable[[], None]:
-    """Start Prefect's temporary API server in the background; returns a function that waits for it.
+    """Start Prefect's temporary API server now, in the background; returns a function that waits for it.
 
-    Without PREFECT_API_URL the first flow run starts a temporary server (~6 s); started here, at the
-    top of a command, it comes up while the process imports its modules and starts the S3 server.
+    Without PREFECT_API_URL the first flow run would start a temporary server (a uvicorn subprocess,
+    ~3-6 s) and, to do so, import Prefect's server code in this process too (~2-4 s of CPU for nothing).
+    Here the same subprocess is started directly, before this process imports anything, and
+    PREFECT_API_URL points this process (and its children: Dask workers) at it; it comes up while the
+    process imports its modules and starts the S3 server. It is stopped when the process exits.
     The returned wait must be called before the first flow runs.
     """
     if os.environ.get("PREFECT_API_URL"):
         return lambda: None
-    errors: list[BaseException] = []
+    server = _TemporaryPrefectServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server.wait
 
-    def start() -> None:
+
+class _TemporaryPrefectServer:
+    """What prefect.server.api.server.SubprocessASGIServer does, without importing Prefect's server."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> None:
+        import sysconfig
+
+        with socket.socket() as sock:  # a free port (taken meanwhile: uvicorn exits with code 3, reported)
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", sysconfig.get_paths()["purelib"], "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+
+    def wait(self) -> None:
+        import urllib.request
+
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        deadline = time.monotonic() + float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
+        while True:
+            assert self.process is not None
+            code = self.process.poll()
+            if code is not None:
+                raise RuntimeError(f"Prefect's temporary server exited with code {code} while starting"
+                                   + (f" (port {self.port} was taken)" if code == 3 else ""))
+            try:
+                with no_proxy.open(f"{self.api_url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect's temporary server did not answer on {self.api_url} in time")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
         try:
-            from prefect.server.api.server import SubprocessASGIServer
-
-            SubprocessASGIServer().start()
-        except Exception as e:  # noqa: BLE001 - whatever it is, wait() re-raises it in the main thread
-            errors.append(e)
-
-    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
-    thread.start()
-
-    def wait() -> None:
-        thread.join()
-        if errors:
-            raise errors[0]
-
-    return wait
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import uuid
 from prefect import flow, unmapped
 
 from flows import progress
+from flows.environment import DEFAULT_BATCH_SIZE
 from tasks.parse import parse_batch
 from tasks.parsing import document
 from tasks.publish import (
@@ -68,7 +69,8 @@ def publish_years(split: dict, years: list[int], provinces: list[str] | None, wa
 
 
 @flow(name="ogi-ingest", log_prints=True)
-def ingest(source: str, warehouse: str, settings: S3Settings | None = None, batch_size: int = 200) -> dict:
+def ingest(source: str, warehouse: str, settings: S3Settings | None = None,
+           batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
     """Stage, parse and publish every document of `source` (re-parsing all of them)."""
     settings = settings or S3Settings.from_env()
     run_prefix = new_run_prefix()

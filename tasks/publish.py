@@ -9,6 +9,8 @@ Every task here touches object storage only, so each retries with backoff on net
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 from prefect import task
 
@@ -16,7 +18,7 @@ from schemas.fields import APPLICANTS
 from schemas.rules import CARRY_OVER_CODE, carry_over_findings
 from schemas.tables import FIGURE_TABLES, polars_schema
 from tasks.stage import NETWORK_RETRIES, network_error, update_state
-from tasks.storage import S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
+from tasks.storage import IO_THREADS, S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
 from tasks.warehouse import PART_FILE, publish_table, read_partition
 
 YEAR_TABLES = ("reports", *FIGURE_TABLES)
@@ -73,10 +75,12 @@ def split_by_year(valid_prefixes: list[str], run_prefix: str, settings: S3Settin
     raw = raw_store(settings)
 
     def concat(table: str) -> pl.DataFrame:
-        frames = [_read(raw, f"{p}/{table}.parquet", table) for p in valid_prefixes]
+        with ThreadPoolExecutor(IO_THREADS) as io:
+            frames = list(io.map(lambda p: _read(raw, f"{p}/{table}.parquet", table), valid_prefixes))
         return pl.concat(frames) if frames else pl.DataFrame(schema=polars_schema(table))
 
     years: dict[str, str] = {}
+    written: set[str] = set()
     quarantine = concat("quarantine")
     parsed = [quarantine["report_id"]]
     for table in YEAR_TABLES:  # one table at a time: a 100k-document run never holds every table at once
@@ -85,10 +89,11 @@ def split_by_year(valid_prefixes: list[str], run_prefix: str, settings: S3Settin
             parsed.append(frame["report_id"])
         for (year,), part in frame.partition_by("year", as_dict=True, maintain_order=True).items():
             years[str(year)] = f"{run_prefix}/years/{year}"
+            written.add(f"{run_prefix}/years/{year}/{table}.parquet")
             write_parquet(raw, f"{run_prefix}/years/{year}/{table}.parquet", part.to_arrow())
     for year, prefix in years.items():  # a year can lack rows of a figure table: write it empty
         for table in YEAR_TABLES:
-            if not raw.exists(f"{prefix}/{table}.parquet"):
+            if f"{prefix}/{table}.parquet" not in written:
                 empty = pl.DataFrame(schema=polars_schema(table))
                 write_parquet(raw, f"{prefix}/{table}.parquet", empty.to_arrow())
     write_parquet(raw, f"{run_prefix}/quarantine.parquet", quarantine.to_arrow())
@@ -163,13 +168,20 @@ def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.D
         .join(unique.select("report_id", "year", *body).with_columns(pl.col("year") + 1),
               on=[*body, "year"], suffix="_prev")
     )
+    # Each pair's first 上年结转 row (its report) and first 结转下年度 row (the previous report), by joins:
+    # a filter per pair would be quadratic in a national year's documents.
+    prev_cols = [f"{c}__prev" for c in cols]
+    now = (rows.filter(pl.col("outcome") == "carried_over").unique("report_id", keep="first", maintain_order=True)
+           .select("report_id", *cols))
+    before = (rows.filter(pl.col("outcome") == "carried_forward")
+              .unique("report_id", keep="first", maintain_order=True)
+              .select(pl.col("report_id").alias("report_id_prev"), *[pl.col(c).alias(f"{c}__prev") for c in cols]))
+    matched = (pairs.select("report_id", "report_id_prev", "year")
+               .join(now, on="report_id", how="inner", maintain_order="left")
+               .join(before, on="report_id_prev", how="inner", maintain_order="left"))
     found: dict[str, list[dict]] = {}
-    for p in pairs.iter_rows(named=True):
-        now = rows.filter((pl.col("report_id") == p["report_id"]) & (pl.col("outcome") == "carried_over"))
-        before = rows.filter((pl.col("report_id") == p["report_id_prev"]) & (pl.col("outcome") == "carried_forward"))
-        if now.is_empty() or before.is_empty():
-            continue
-        findings = carry_over_findings(list(now.select(cols).row(0)), list(before.select(cols).row(0)), p["year"])
+    for p in matched.iter_rows(named=True):
+        findings = carry_over_findings([p[c] for c in cols], [p[c] for c in prev_cols], p["year"])
         for f in findings:
             issue = {"code": f.code, "detail": f.detail}
             found.setdefault(p["report_id"], []).append(issue)
@@ -207,5 +219,4 @@ def cross_year_checks(years: list[int], warehouse: str, settings: S3Settings) ->
 def clean_run(run_prefix: str, settings: S3Settings) -> None:
     """Intermediate batch files go; raw documents are never deleted."""
     raw = raw_store(settings)
-    for key in list(raw.list(run_prefix + "/")):
-        raw.delete(key)
+    raw.delete_many(list(raw.list(run_prefix + "/")))

@@ -10,6 +10,7 @@ year gives the same rows (no duplicates) and leaves other reports alone.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -17,6 +18,7 @@ from schemas.tables import TABLES, arrow_schema, polars_schema
 from tasks.storage import Store, read_parquet, write_parquet
 
 PART_FILE = "part-0.parquet"
+PUBLISH_THREADS = 8
 
 
 def partition_key(table: str, values: dict) -> str:
@@ -70,16 +72,20 @@ def publish_table(store: Store, table: str, frame: pl.DataFrame, replaced_ids: s
             by_partition[partition_key(table, dict(zip(keys, values)))] = part
     touched = set(by_partition)
     ids = list(replaced_ids)
-    for prefix in scan_prefixes:
-        for key in store.list(prefix):
-            if key.endswith(PART_FILE) and key not in touched:
-                present = pl.from_arrow(read_parquet(store, key, columns=["report_id"]))
-                if not present.is_empty() and present["report_id"].is_in(ids).any():
-                    touched.add(key)
-    written = []
-    for key in sorted(touched):
+    scanned = [key for prefix in scan_prefixes for key in store.list(prefix)
+               if key.endswith(PART_FILE) and key not in touched]
+
+    def holds_replaced(key: str) -> bool:
+        present = pl.from_arrow(read_parquet(store, key, columns=["report_id"]))
+        return not present.is_empty() and present["report_id"].is_in(ids).any()
+
+    def replace(key: str) -> str:
         existing = read_partition(store, table, key) if store.exists(key) else None
         new = by_partition.get(key, pl.DataFrame(schema=polars_schema(table)))
         write_partition(store, table, key, merge_partition(existing, new, replaced_ids))
-        written.append(key)
-    return written
+        return key
+
+    # Partitions are independent files: read, merged and replaced on a few threads (each one atomically).
+    with ThreadPoolExecutor(PUBLISH_THREADS) as pool:
+        touched.update(k for k, hit in zip(scanned, pool.map(holds_replaced, scanned)) if hit)
+        return list(pool.map(replace, sorted(touched)))
