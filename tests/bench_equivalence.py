@@ -5,6 +5,9 @@
     # after every change
     .venv/bin/python tests/bench_equivalence.py --check /tmp/wt-parser-baseline.jsonl
 
+    # with real unseen documents and PDFs too (PDFs are slow: --no-pdf skips them on quick checks)
+    ... --synth DIR DIR DIR --extra tests/data/real /work/wild /work/synthpdf [--no-pdf]
+
 Parses every document of the seeds, the peer corpus and the given synthetic
 folders (default: /tmp/wt-parser-synth*) and serialises the whole ParsedReport
 (report with ingested_at=None and every row list), or the Unparseable code and
