@@ -5,6 +5,9 @@
     # after every change
     .venv/bin/python tests/bench_equivalence.py --check /tmp/wt-parser-baseline.jsonl
 
+    # with real unseen documents and PDFs too (PDFs are slow: --no-pdf skips them on quick checks)
+    ... --synth DIR DIR DIR --extra tests/data/real /work/wild /work/synthpdf [--no-pdf]
+
 Parses every document of the seeds, the peer corpus and the given synthetic
 folders (default: /tmp/wt-parser-synth*) and serialises the whole ParsedReport
 (report with ingested_at=None and every row list), or the Unparseable code and
@@ -46,10 +49,21 @@ def canonical(data: bytes, name: str) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, default=_default)
 
 
-def documents(synth: list[str]) -> list[Path]:
+EXTRA_SKIP = ("NOTES.md", "MANIFEST.tsv", "README.md")
+
+
+def extra_documents(folder: Path) -> list[Path]:
+    """Every document under an extra folder, recursively (no notes, manifests or `_build`)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "_build" not in p.parts
+                  and p.name not in EXTRA_SKIP and not p.name.endswith((".gold.json", ".docx")))
+
+
+def documents(synth: list[str], extra: list[str] = ()) -> list[Path]:
     paths = corpus_documents(SEEDS) + corpus_documents(PEER)
     for folder in synth:
         paths += corpus_documents(Path(folder))
+    for folder in extra:
+        paths += extra_documents(Path(folder))
     return paths
 
 
@@ -59,11 +73,15 @@ def main() -> int:
     group.add_argument("--write", help="write the baseline here")
     group.add_argument("--check", help="compare with this baseline")
     ap.add_argument("--synth", nargs="*", default=None, help="synthetic corpus folders")
+    ap.add_argument("--extra", nargs="*", default=[], help="more folders, read recursively (real pages, PDFs)")
+    ap.add_argument("--no-pdf", action="store_true", help="skip PDFs (fast checks; baseline lines of PDFs not required)")
     ap.add_argument("--show", type=int, default=5, help="differences to print in full")
     args = ap.parse_args()
     synth = args.synth if args.synth is not None else sorted(glob.glob("/tmp/wt-parser-synth*"))
 
-    paths = documents(synth)
+    paths = documents(synth, args.extra)
+    if args.no_pdf:
+        paths = [p for p in paths if p.read_bytes()[:5] != b"%PDF-"]
     lines = {}
     for p in paths:
         lines[str(p)] = canonical(p.read_bytes(), p.name)
@@ -80,7 +98,7 @@ def main() -> int:
             row = json.loads(line)
             base[row["path"]] = row["out"]
     diffs = [k for k in lines if base.get(k) != lines[k]]
-    missing = [k for k in base if k not in lines]
+    missing = [k for k in base if k not in lines and not (args.no_pdf and Path(k).suffix == ".pdf")]
     for k in diffs[: args.show]:
         print(f"DIFF {k}\n  before: {base.get(k, '<absent>')[:2000]}\n  after:  {lines[k][:2000]}")
     print(f"{len(lines)} documents checked, {len(diffs)} differ, {len(missing)} in the baseline not parsed")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 
 from schemas.legacy import (
@@ -305,12 +306,20 @@ def _match(label: str, rows: list[_Row]) -> tuple[str | None, str, str | None]:
     return None, _strip_enums(last) or label, _enum_kind(last.strip())
 
 
-def _catalogue_match(core: str, rows: list[_Row]) -> str | None:
+@lru_cache(maxsize=1 << 12)  # a label is matched once per reading of the table, and tables are read twice
+def _catalogue_lookup(core: str) -> tuple[bool, str | None, tuple]:
+    """(an indicator matches core on its own, its code, else the generic candidates): of core only."""
     for ind in INDICATORS:
         if ind.matches(core, under_parent=False):
-            return ind.code
+            return True, ind.code, ()
+    return False, None, tuple(ind for ind in INDICATORS if ind.generic and ind.matches(core, under_parent=True))
+
+
+def _catalogue_match(core: str, rows: list[_Row]) -> str | None:
+    found, code, generic = _catalogue_lookup(core)
+    if found:
+        return code
     # Generic sub-row labels ("其他情形数"): the candidate whose parent is the nearest earlier row.
-    generic = [ind for ind in INDICATORS if ind.generic and ind.matches(core, under_parent=True)]
     for row in reversed(rows):
         for ind in generic:
             if row.code == ind.parent:
@@ -737,14 +746,18 @@ def _clause_before(sentence: str, pos: int) -> str:
     return head[cuts[-1]:] if cuts else head
 
 
+# Each rule with its `needs` compiled once (re.search on the string looked it up in re's cache per sentence).
+_TEXT_RULES_NEEDS = tuple((rule, re.compile(rule.needs).search if rule.needs else None) for rule in TEXT_RULES)
+
+
 def _sentences_said(text: str) -> list[_Said]:
     out: list[_Said] = []
     previous: set[str] = set()  # codes stated in the sentence before
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group()
         start = len(out)
-        for rule in TEXT_RULES:
-            if rule.needs and not re.search(rule.needs, sentence):
+        for rule, needs in _TEXT_RULES_NEEDS:
+            if needs is not None and not needs(sentence):
                 continue
             for m in rule.regex.finditer(sentence):
                 before = _clause_before(sentence, m.start())
@@ -834,15 +847,34 @@ def _tables(text: str, year: int | None) -> list[_Table]:
     return out
 
 
+# The tables has_statistics_table read, handed once to legacy_figures for the same text object and
+# year (parse_document asks both of a pre-2019 report): the old table is read once, not twice. Taken
+# out before use, so tables that legacy_figures mutates are never handed out again; a miss (another
+# text, another thread in between) reads them again, as before.
+_last_read: tuple[str, int | None, list] | None = None
+
+
 def has_statistics_table(text: str, year: int | None = None) -> bool:
     """The report prints an old-style 统计表 (指标 | 单位 | 本年度 | 历年累计) with recognisable rows."""
-    return bool(_tables(text, year))
+    global _last_read
+    tables = _tables(text, year)
+    _last_read = (text, year, tables)
+    return bool(tables)
+
+
+def _tables_once(text: str, year: int | None) -> list[_Table]:
+    """_tables(text, year), taking has_statistics_table's reading of the same text when it is there."""
+    global _last_read
+    last, _last_read = _last_read, None
+    if last is not None and last[0] is text and last[1] == year:
+        return last[2]
+    return _tables(text, year)
 
 
 def legacy_figures(text: str, year: int | None) -> LegacyFigures:
     """Every figure a pre-2019 report gives: its statistics tables first, then its prose."""
     issues: list[dict] = []
-    tables = _tables(text, year)
+    tables = _tables_once(text, year)
     prose = text
     for t in reversed(tables):
         prose = prose[:t.start] + "。" + prose[t.end:]

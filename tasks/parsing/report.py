@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import methodcaller
 
 _YEAR = r"((?:19|20)\d{2})"
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*)(\d{1,2})\s*(?:[-/.月]\s*)(\d{1,2})\s*日?")
@@ -49,8 +51,17 @@ class ReportFacts:
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|\*\*)|\*\*$")
 
 
+_strip_pipes = methodcaller("strip", "|")
+
+
 def _lines(text: str) -> list[str]:
-    """Non-empty lines without table borders and markdown heading/bold marks (converted PDFs)."""
+    """Non-empty lines without table borders and markdown heading/bold marks (converted PDFs).
+
+    The strips run as C-level maps; only a text with a "#" or "*" (_MARKUP's only characters) needs
+    the per-line loop.
+    """
+    if "#" not in text and "*" not in text:
+        return list(filter(None, map(str.strip, map(_strip_pipes, map(str.strip, text.split("\n"))))))
     out = []
     for ln in text.split("\n"):
         ln = ln.strip().strip("|").strip()
@@ -234,16 +245,24 @@ _CHROME_PREFIXES = ("分享到", "扫一扫", "打印本页", "关闭窗口", "�
 _HEADING_FIRST = frozenset("一二三四五六七八九十")
 
 
+@lru_cache(maxsize=1 << 12)  # headings repeat across reports ("一、总体情况")
+def _section_key(heading: str) -> str | None:
+    """The first _SECTION_KEYS key one of whose words the heading holds."""
+    for key, words in _SECTION_KEYS.items():
+        if any(w in heading for w in words):
+            return key
+    return None
+
+
 def find_sections(lines: list[str]) -> dict[str, str | None]:
     heads: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         m = _HEADING.match(line) if line[:1] in _HEADING_FIRST else None
         if not m:
             continue
-        for key, words in _SECTION_KEYS.items():
-            if any(w in m.group(1) for w in words):
-                heads.append((i, key))
-                break
+        key = _section_key(m.group(1))
+        if key is not None:
+            heads.append((i, key))
     out: dict[str, str | None] = {"overview": None, "problems": None, "other": None}
     for n, (i, key) in enumerate(heads):
         if key not in out or out[key] is not None:

@@ -150,7 +150,7 @@ _GLUED_AT = 3  # is_glued: 3 labels followed by digits, or one followed by a who
 def _glue_evidence(cell: str) -> int:
     """A cell's share of is_glued's evidence: 表三 labels followed by digits, or _GLUED_AT for a label
     followed by 7+ digits (is_glued's answer is "that anywhere, or 3+ labels over the document")."""
-    if not _GLUE_HINT.search(cell):
+    if not _GLUE_HINT.search(cell) or not _GLUE_END.search(cell):
         return 0
     pieces = glued_pieces(cell)
     labels = 0
@@ -171,6 +171,11 @@ def _glue_evidence(cell: str) -> int:
 
 
 _UNIT_OR_STOP = set("件条个项次人户万元年月日号份余多，,。；;、：:）)%")
+# A run of digits that a label could follow as _glue_evidence counts it: its next non-space
+# character (the next piece's first) is not a unit or a stop, or there is none; or it ends in an
+# enumerator ("3200000326、…" gives its last digit to the label). Prose ("10件，") has none: a cell
+# without one scores 0, so it is not cut into pieces (a necessary condition, not a new rule).
+_GLUE_END = re.compile(r"\d(?:(?!\d)\s*(?:\Z|[^\s件条个项次人户万元年月日号份余多，,。；;、：:）)%])|、(?!\d))")
 
 
 _LABEL_THEN_FIGURE = re.compile(r"^(.*[^\d\s.．、,，])(\d+(?:\.\d+)?)$")
@@ -188,9 +193,27 @@ def _row_label_then_figure(cell: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _any_spec_matches(specs: tuple[RowSpec, ...]):
+    """A test equal to `any(s.matches(label) for s in specs)`: one alternation of every keyword (a
+    search) and the few patterns (fullmatch), instead of a Python step per spec and keyword; most
+    labels tested (prose, headings) match none."""
+    patterns = tuple(s._regex for s in specs if s._regex is not None)
+    keywords = [k for s in specs for k in s.keywords]
+    search = re.compile("|".join(map(re.escape, keywords))).search if keywords else lambda _: None
+
+    def test(compact_label: str) -> bool:
+        for p in patterns:
+            if p.fullmatch(compact_label):
+                return True
+        return search(compact_label) is not None
+
+    return test
+
+
 @lru_cache(maxsize=1 << 16)
 def _is_t3_label(compact_label: str) -> bool:
-    return any(s.matches(compact_label) for s in _all_t3_specs())
+    return _any_spec_matches(tuple(_all_t3_specs()))(compact_label)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -816,9 +839,13 @@ def _matcher(specs: list[RowSpec]):
 def _cached_matcher(specs: tuple[RowSpec, ...]):
     """The first row whose keywords match a label; memoised, since labels repeat across documents."""
 
+    matches_any = _any_spec_matches(specs)
+
     @lru_cache(maxsize=1 << 15)
     def match(text: str) -> str | None:
         label = compact(text)
+        if not matches_any(label):
+            return None
         for spec in specs:
             if spec.matches(label):
                 return spec.key
