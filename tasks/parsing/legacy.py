@@ -847,34 +847,15 @@ def _tables(text: str, year: int | None) -> list[_Table]:
     return out
 
 
-# The tables has_statistics_table read, handed once to legacy_figures for the same text object and
-# year (parse_document asks both of a pre-2019 report): the old table is read once, not twice. Taken
-# out before use, so tables that legacy_figures mutates are never handed out again; a miss (another
-# text, another thread in between) reads them again, as before.
-_last_read: tuple[str, int | None, list] | None = None
-
-
 def has_statistics_table(text: str, year: int | None = None) -> bool:
     """The report prints an old-style 统计表 (指标 | 单位 | 本年度 | 历年累计) with recognisable rows."""
-    global _last_read
-    tables = _tables(text, year)
-    _last_read = (text, year, tables)
-    return bool(tables)
-
-
-def _tables_once(text: str, year: int | None) -> list[_Table]:
-    """_tables(text, year), taking has_statistics_table's reading of the same text when it is there."""
-    global _last_read
-    last, _last_read = _last_read, None
-    if last is not None and last[0] is text and last[1] == year:
-        return last[2]
-    return _tables(text, year)
+    return bool(_tables(text, year))
 
 
 def legacy_figures(text: str, year: int | None) -> LegacyFigures:
     """Every figure a pre-2019 report gives: its statistics tables first, then its prose."""
     issues: list[dict] = []
-    tables = _tables_once(text, year)
+    tables = _tables(text, year)
     prose = text
     for t in reversed(tables):
         prose = prose[:t.start] + "。" + prose[t.end:]
