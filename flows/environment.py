@@ -32,6 +32,10 @@ def configure_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read when dask is imported (workers too)
+    # Arrow's default allocator (jemalloc) keeps freed batches' memory: `ogi run` on 20k documents peaked
+    # at 1.3 GB with it, 0.94 GB with the system allocator (read at Arrow's first allocation; workers
+    # inherit it).
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 
 @contextlib.contextmanager

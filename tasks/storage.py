@@ -232,7 +232,7 @@ def _new_s3_client(settings: S3Settings):
             connect_timeout=float(os.environ.get("OGI_S3_CONNECT_TIMEOUT", "5")),
             read_timeout=float(os.environ.get("OGI_S3_READ_TIMEOUT", "60")),
             s3={"addressing_style": "path"},
-            max_pool_connections=IO_THREADS,
+            max_pool_connections=4 * IO_THREADS,  # one client serves the concurrent tasks' pools
         ),
     )
 
