@@ -9,7 +9,6 @@ which the pipeline turns into a quarantine row.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from schemas.fields import APPLICANTS
@@ -42,10 +41,6 @@ class ParsedReport:
     legacy_indicators: list[dict] = field(default_factory=list)
 
 
-_PAGE_MARKUP = re.compile(rb"<(?:p|div|body|br|span|font|h[1-6]|section|article)\b", re.IGNORECASE)
-_TABLES = re.compile(rb"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
-
-
 def _kind(name: str, data: bytes) -> str:
     lower = name.lower()
     if data[:5] == b"%PDF-":
@@ -55,11 +50,11 @@ def _kind(name: str, data: bytes) -> str:
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         return "html"
-    # Markup of a page (paragraphs, blocks) makes a page; <table> fragments in plain lines are a
-    # converter's markdown or a dump, read as text with its tables (html.tables_in_text).
-    if b"<table" in data[:200000].lower() and b"</" in head and _PAGE_MARKUP.search(
-            _TABLES.sub(b"", data[:200000])):
-        return "html"
+    if b"<table" in data[:200000].lower() and b"</" in head:
+        from tasks.parsing import html
+
+        if html.is_page_with_tables(data[:200000]):
+            return "html"
     if lower.endswith(".pdf"):
         return "pdf"
     return "text"
@@ -72,23 +67,25 @@ _OLE = b"\xd0\xcf\x11\xe0"  # Word 97-2003 .doc, WPS .wps, .xls: a binary format
 def document_text(data: bytes, name: str) -> tuple[str, list[tuple[str, ...]], str]:
     """(normalised text, cells, script) for any layout we read."""
     if word.is_docx(data):
-        try:
-            raw = word.text_from_docx(data)
-        except Exception as e:  # the library's own errors: a damaged or unusual package
-            raise Unparseable("unreadable_docx", f"the Word file could not be read: {type(e).__name__}: {e}") from e
-        normalised, script = text.normalise(raw)
-        return normalised, layout.cells_from_text(normalised), script
-    if data.startswith(_OLE):
-        raise Unparseable("legacy_office", "an old binary Office file (.doc, .wps or .xls): not read; a .docx, "
-                                           "PDF or web copy of the report can be")
-    if data.startswith(_ARCHIVES):
-        raise Unparseable("archive", "the document is an archive (zip, rar, 7z, gzip), not text, HTML, PDF or "
-                                     "Word")
-    kind = _kind(name, data)
-    if kind != "pdf" and b"\x00" in data[:4096]:
-        raise Unparseable("binary", "the document is binary, not text, HTML or PDF")
+        kind = "docx"  # a zip, so before the archive test
+    else:
+        if data.startswith(_OLE):
+            raise Unparseable("legacy_office", "an old binary Office file (.doc, .wps or .xls): not read; a "
+                                               ".docx, PDF or web copy of the report can be")
+        if data.startswith(_ARCHIVES):
+            raise Unparseable("archive", "the document is an archive (zip, rar, 7z, gzip), not text, HTML, PDF "
+                                         "or Word")
+        kind = _kind(name, data)
+        if kind != "pdf" and b"\x00" in data[:4096]:
+            raise Unparseable("binary", "the document is binary, not text, HTML or PDF")
     try:
-        if kind == "pdf":
+        if kind == "docx":
+            try:
+                raw = word.text_from_docx(data)
+            except Exception as e:  # the library's own errors: a damaged or unusual package
+                raise Unparseable("unreadable_docx",
+                                  f"the Word file could not be read: {type(e).__name__}: {e}") from e
+        elif kind == "pdf":
             from tasks.parsing import pdf
 
             try:
@@ -97,14 +94,10 @@ def document_text(data: bytes, name: str) -> tuple[str, list[tuple[str, ...]], s
                 raise Unparseable("unreadable_pdf", f"the PDF could not be read: {type(e).__name__}: {e}") from e
             if not raw.strip():
                 raise Unparseable("no_text_layer", "the PDF has no text layer (a scan needs OCR)")
-        elif kind == "html":
-            from tasks.parsing import html
-
-            raw = html.text_from_html(data)
         else:
             from tasks.parsing import html
 
-            raw = html.tables_in_text(text.decode_bytes(data))
+            raw = html.text_from_html(data) if kind == "html" else html.tables_in_text(text.decode_bytes(data))
     except text.UndecodableDocument as e:
         raise Unparseable("undecodable", str(e)) from e
     normalised, script = text.normalise(raw)

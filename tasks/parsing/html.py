@@ -296,7 +296,16 @@ def text_from_html(data: bytes) -> str:
     return "\n".join(lines)
 
 
-_TABLE_FRAGMENT = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+_TABLE_FRAGMENT = r"<table\b.*?</table\s*>"
+_TABLES = re.compile(_TABLE_FRAGMENT, re.IGNORECASE | re.DOTALL)
+_TABLES_BYTES = re.compile(_TABLE_FRAGMENT.encode(), re.IGNORECASE | re.DOTALL)
+_PAGE_MARKUP = re.compile(rb"<(?:p|div|body|br|span|font|h[1-6]|section|article)\b", re.IGNORECASE)
+
+
+def is_page_with_tables(data: bytes) -> bool:
+    """Markup of a page (paragraphs, blocks) outside its tables makes a web page; <table> fragments
+    among plain lines are a converter's markdown or a dump, read as text (tables_in_text)."""
+    return bool(_PAGE_MARKUP.search(_TABLES_BYTES.sub(b"", data)))
 
 
 def tables_in_text(text: str) -> str:
@@ -304,4 +313,4 @@ def tables_in_text(text: str) -> str:
     table as " | " rows, the prose around it as it is."""
     if "<table" not in text and "<TABLE" not in text:
         return text
-    return _TABLE_FRAGMENT.sub(lambda m: "\n" + text_from_html(m.group().encode()) + "\n", text)
+    return _TABLES.sub(lambda m: "\n" + text_from_html(m.group().encode()) + "\n", text)
