@@ -15,10 +15,10 @@ import datetime as dt
 from prefect import flow
 
 from flows.environment import DEFAULT_BATCH_SIZE, DEFAULT_WAREHOUSE, SAMPLES
-from flows.ingest import new_run_prefix, parse_batches, publish_years
+from flows.ingest import ingest_batches, new_run_prefix, publish_years
 from tasks.parsing import document
-from tasks.publish import clean_run, split_by_year
-from tasks.stage import stage_documents, state_prefix
+from tasks.publish import clean_run
+from tasks.stage import state_prefix
 from tasks.storage import S3Settings
 
 
@@ -62,9 +62,8 @@ def backfill(years: list[int] | None = None, provinces: list[str] | None = None,
     years = sorted(set(years or recent_years()))
     state = state_prefix(document.PARSER_VERSION, warehouse)
     run_prefix = new_run_prefix()
-    staged = stage_documents(source, run_prefix, batch_size, settings, None if reparse else state)
-    split = split_by_year(parse_batches(staged["batches"], run_prefix, settings), run_prefix, settings)
+    split = ingest_batches(source, run_prefix, batch_size, settings, None if reparse else state)
     summary = publish_years(split, years, provinces, warehouse, state, settings)
     clean_run(run_prefix, settings)
-    return {**summary, "years": years, "documents": staged["documents"], "parsed": staged["to_parse"],
-            "skipped": staged["skipped"]}
+    return {**summary, "years": years, "documents": split["documents"], "parsed": split["to_parse"],
+            "skipped": split["skipped"]}

@@ -20,8 +20,11 @@ SAMPLES = PROJECT_ROOT / "data" / "samples"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 S3_DATA_DIR = PROJECT_ROOT / "var" / "s3"
 # Documents per parse/validate task: each task run costs Prefect's server ~0.1 s of CPU, so a few hundred
-# documents (~1 s of parsing) a task keeps that small; staging keeps two batches in flight (memory).
+# documents (~1 s of parsing) a task keeps that small.
 DEFAULT_BATCH_SIZE = 500
+# Batches staged, parsed and validated at once: one per parse worker keeps the cores busy, and the
+# others are being put into the raw bucket or written out meanwhile (memory: a few batches' documents).
+BATCHES_IN_FLIGHT = 4
 
 
 def configure_prefect() -> None:

@@ -3,17 +3,18 @@
 `ingest` (`ogi run`) publishes every document of the source, whatever its year; flows/backfill.py
 republishes chosen years incrementally. Both compose the same tasks: flows only orchestrate,
 tasks pass object keys (batch Parquet under runs/<id>/ in the raw bucket), never dataframes.
+One task per batch stages, parses and validates it (tasks/batch.py); a few batches are in flight at once.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from prefect import flow, unmapped
+from prefect import flow
 
 from flows import progress
-from flows.environment import DEFAULT_BATCH_SIZE
-from tasks.parse import parse_batch
+from flows.environment import BATCHES_IN_FLIGHT, DEFAULT_BATCH_SIZE
+from tasks.batch import ingest_batch
 from tasks.parsing import document
 from tasks.publish import (
     clean_run,
@@ -23,20 +24,24 @@ from tasks.publish import (
     publish_year_partitions,
     split_by_year,
 )
-from tasks.stage import stage_documents, state_prefix
+from tasks.stage import list_documents, state_prefix
 from tasks.storage import S3Settings
-from tasks.validate import validate_batch
 
 
 def new_run_prefix() -> str:
     return f"runs/{uuid.uuid4().hex}"
 
 
-def parse_batches(batch_keys: list[str], run_prefix: str, settings: S3Settings) -> list[str]:
-    """Parse and validate every batch (in parallel on the flow's task runner); the validated prefixes."""
-    parsed = parse_batch.map(batch_keys, unmapped(run_prefix), unmapped(settings))
-    valid = validate_batch.map(parsed, unmapped(settings))
-    return progress.completed(valid, "parse")
+def ingest_batches(source: str, run_prefix: str, batch_size: int, settings: S3Settings,
+                   skip_state: str | None = None) -> dict:
+    """Stage, parse and validate every document of `source` in batches, BATCHES_IN_FLIGHT at a time
+    (on the flow's task runner), then regroup the rows by year: the split's keys and the run's counts."""
+    keys = list_documents(source, settings)
+    batches = [keys[i:i + batch_size] for i in range(0, len(keys), batch_size)]
+    prefixes = progress.bounded(
+        lambda b: ingest_batch.submit(batches[b], b, source, run_prefix, settings, skip_state),
+        range(len(batches)), BATCHES_IN_FLIGHT, "parse")
+    return split_by_year(prefixes, run_prefix, settings)
 
 
 @flow(name="ogi-publish-year", flow_run_name="publish-{year}", log_prints=True)
@@ -74,11 +79,10 @@ def ingest(source: str, warehouse: str, settings: S3Settings | None = None,
     """Stage, parse and publish every document of `source` (re-parsing all of them)."""
     settings = settings or S3Settings.from_env()
     run_prefix = new_run_prefix()
-    staged = stage_documents(source, run_prefix, batch_size, settings)
-    split = split_by_year(parse_batches(staged["batches"], run_prefix, settings), run_prefix, settings)
+    split = ingest_batches(source, run_prefix, batch_size, settings)
     years = [int(y) for y in split["years"]]
     summary = publish_years(split, years, None, warehouse, state_prefix(document.PARSER_VERSION, warehouse),
                             settings, child_flows=False)
     clean_run(run_prefix, settings)
-    return {**summary, "years": years, "documents": staged["documents"], "parsed": staged["to_parse"],
-            "skipped": staged["skipped"]}
+    return {**summary, "years": years, "documents": split["documents"], "parsed": split["to_parse"],
+            "skipped": split["skipped"]}

@@ -1,6 +1,6 @@
 """Progress of a flow's steps, for whoever runs the flow in-process (the CLI draws rich progress bars).
 
-Flows report through `completed(futures, step)` and `each(items, step)`; with no listener (a deployment
+Flows report through `bounded(submit, items, limit, step)` and `each(items, step)`; with no listener (a deployment
 run, a test) both are plain loops. A listener is process-wide, not a flow parameter: parameters are
 recorded by Prefect and must stay serialisable.
 """
@@ -8,12 +8,13 @@ recorded by Prefect and must stay serialisable.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from prefect.futures import PrefectFuture, as_completed
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Listener(Protocol):
@@ -34,14 +35,32 @@ def reporting_to(listener: Listener) -> Iterator[Listener]:
         _listener = previous
 
 
-def completed(futures: Sequence[PrefectFuture[T]], step: str) -> list[T]:
-    """Wait for `futures`, reporting each as it completes (in any order); results in submission order."""
+def bounded(submit: Callable[[T], PrefectFuture[R]], items: Sequence[T], limit: int, step: str) -> list[R]:
+    """`submit` each item, with at most `limit` futures running at once, reporting each as it completes
+    (in any order); the results in item order. A failure fails the flow as soon as it is seen.
+
+    The bound keeps a run's memory flat whatever the task runner (Prefect's thread pool starts every
+    submitted task at once) and lets later batches be staged while earlier ones parse.
+    """
     if _listener:
-        _listener.start(step, len(futures))
-    for future in as_completed(list(futures)):
-        future.result()  # a failed batch fails the flow here, as soon as it fails
+        _listener.start(step, len(items))
+    futures: list[PrefectFuture[R]] = []
+    running: set[PrefectFuture[R]] = set()
+
+    def wait_one() -> None:
+        done = next(as_completed(list(running)))
+        running.discard(done)
+        done.result()
         if _listener:
             _listener.advance(step)
+
+    for item in items:
+        while len(running) >= limit:
+            wait_one()
+        futures.append(submit(item))
+        running.add(futures[-1])
+    while running:
+        wait_one()
     return [f.result() for f in futures]
 
 

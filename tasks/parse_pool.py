@@ -3,7 +3,7 @@
 The parser is pure Python, so threads would share one core (the GIL). `parse_documents` hands the pure
 `parse_entries` to a pool of worker processes, one per core, kept for the life of the process and warmed
 once. This module imports no Prefect and does no I/O, so the workers stay small and start fast; the
-Prefect task (tasks/parse.py) does the I/O. Small batches, and processes that may not have children
+Prefect task (tasks/batch.py) does the I/O. Small batches, and processes that may not have children
 (Dask's daemonic workers, which are processes already), parse in the calling thread.
 """
 

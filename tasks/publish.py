@@ -9,15 +9,20 @@ Every task here touches object storage only, so each retries with backoff on net
 
 from __future__ import annotations
 
+import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 from prefect import task
 
 from schemas.fields import APPLICANTS
 from schemas.rules import CARRY_OVER_CODE, carry_over_findings
 from schemas.tables import FIGURE_TABLES, polars_schema
-from tasks.stage import NETWORK_RETRIES, network_error, update_state
+from tasks.batch import SKIPPED
+from tasks.stage import NETWORK_RETRIES, network_error, update_state, wait_all
 from tasks.storage import IO_THREADS, S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
 from tasks.warehouse import PART_FILE, publish_table, read_partition
 
@@ -64,43 +69,95 @@ def _in_provinces(frame: pl.DataFrame, provinces: list[str] | None) -> pl.DataFr
     return frame.filter(pl.col("province").is_in(pl.Series(provinces, dtype=pl.String).implode()))
 
 
-@task(name="split-by-year", **NETWORK_RETRIES, retry_condition_fn=network_error)
-def split_by_year(valid_prefixes: list[str], run_prefix: str, settings: S3Settings) -> dict:
-    """Regroup a run's validated batches by statistical year (known only after parsing).
+class _YearFiles:
+    """Rows of a run regrouped into one Parquet file per (table, year) (or per table), streamed through
+    local files: appended a batch at a time, so no table of the whole run is ever held in memory."""
 
-    Writes `<run>/years/<year>/<table>.parquet`, `<run>/quarantine.parquet` and `<run>/parsed.parquet`
-    (the report_id of every document the run parsed) and returns their keys:
-    {"years": {"2024": prefix, …}, "quarantine": key, "parsed": key}.
+    FLUSH_ROWS = 65_536  # rows buffered per file before they are written out as a row group
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.buffers: dict[tuple[str, str], list[pa.Table]] = {}
+        self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+        self.schemas = {t: pl.DataFrame(schema=polars_schema(t)).to_arrow().schema
+                        for t in (*YEAR_TABLES, "quarantine")}
+
+    def add(self, table: str, part: str, frame: pl.DataFrame) -> None:
+        if frame.is_empty():
+            return
+        buffer = self.buffers.setdefault((table, part), [])
+        buffer.append(frame.to_arrow().cast(self.schemas[table]))
+        if sum(t.num_rows for t in buffer) >= self.FLUSH_ROWS:
+            self._flush(table, part)
+
+    def _flush(self, table: str, part: str) -> None:
+        buffered = self.buffers.pop((table, part), [])
+        rows = pa.concat_tables(buffered) if buffered else self.schemas[table].empty_table()
+        writer = self.writers.get((table, part))
+        if writer is None:
+            path = os.path.join(self.folder, f"{table}.{part}.parquet")
+            writer = self.writers[(table, part)] = pq.ParquetWriter(path, self.schemas[table], compression="zstd")
+        writer.write_table(rows)
+
+    def close(self, table: str, part: str) -> bytes:
+        """The file's bytes (an empty table's if it got no rows)."""
+        self._flush(table, part)
+        self.writers.pop((table, part)).close()
+        path = os.path.join(self.folder, f"{table}.{part}.parquet")
+        with open(path, "rb") as f:
+            data = f.read()
+        os.unlink(path)
+        return data
+
+
+def _read_batch(raw: Store, prefix: str) -> dict[str, pl.DataFrame]:
+    return {t: _read(raw, f"{prefix}/{t}.parquet", t) for t in (*YEAR_TABLES, "quarantine")} | {
+        SKIPPED: pl.from_arrow(read_parquet(raw, f"{prefix}/{SKIPPED}.parquet"))}
+
+
+@task(name="split-by-year", **NETWORK_RETRIES, retry_condition_fn=network_error)
+def split_by_year(batch_prefixes: list[str], run_prefix: str, settings: S3Settings) -> dict:
+    """Regroup a run's batches by statistical year (known only after parsing), one batch at a time.
+
+    A document met in several batches (the same bytes under several names) keeps the first batch's
+    rows, as staging keeps a batch's first name. Writes `<run>/years/<year>/<table>.parquet`,
+    `<run>/quarantine.parquet` and `<run>/parsed.parquet` (the report_id of every document the run
+    parsed) and returns their keys and the run's counts:
+    {"years": {"2024": prefix, …}, "quarantine": key, "parsed": key, "documents": n, "to_parse": n,
+    "skipped": n}.
     """
     raw = raw_store(settings)
-
-    def concat(table: str) -> pl.DataFrame:
-        with ThreadPoolExecutor(IO_THREADS) as io:
-            frames = list(io.map(lambda p: _read(raw, f"{p}/{table}.parquet", table), valid_prefixes))
-        return pl.concat(frames) if frames else pl.DataFrame(schema=polars_schema(table))
-
-    years: dict[str, str] = {}
-    written: set[str] = set()
-    quarantine = concat("quarantine")
-    parsed = [quarantine["report_id"]]
-    for table in YEAR_TABLES:  # one table at a time: a 100k-document run never holds every table at once
-        frame = concat(table)
-        if table == "reports":
-            parsed.append(frame["report_id"])
-        for (year,), part in frame.partition_by("year", as_dict=True, maintain_order=True).items():
-            years[str(year)] = f"{run_prefix}/years/{year}"
-            written.add(f"{run_prefix}/years/{year}/{table}.parquet")
-            write_parquet(raw, f"{run_prefix}/years/{year}/{table}.parquet", part.to_arrow())
-    for year, prefix in years.items():  # a year can lack rows of a figure table: write it empty
-        for table in YEAR_TABLES:
-            if f"{prefix}/{table}.parquet" not in written:
-                empty = pl.DataFrame(schema=polars_schema(table))
-                write_parquet(raw, f"{prefix}/{table}.parquet", empty.to_arrow())
-    write_parquet(raw, f"{run_prefix}/quarantine.parquet", quarantine.to_arrow())
-    ids = pl.concat(parsed).unique().sort().to_frame("report_id")
+    taken: set[str] = set()  # report_ids whose rows came from an earlier batch
+    skipped: set[str] = set()
+    years: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="ogi-split-") as folder, ThreadPoolExecutor(IO_THREADS) as io:
+        files = _YearFiles(folder)
+        # Batches are read a few ahead, in order, while the previous ones are regrouped.
+        ahead = [io.submit(_read_batch, raw, p) for p in batch_prefixes[:4]]
+        for i in range(len(batch_prefixes)):
+            frames = ahead[i].result()
+            ahead[i] = None
+            if i + 4 < len(batch_prefixes):
+                ahead.append(io.submit(_read_batch, raw, batch_prefixes[i + 4]))
+            ids = set(frames["reports"]["report_id"].to_list()) | set(frames["quarantine"]["report_id"].to_list())
+            again = pl.Series(list(ids & taken), dtype=pl.String).implode()
+            taken |= ids
+            skipped.update(frames[SKIPPED]["report_id"].to_list())
+            files.add("quarantine", "all", frames["quarantine"].filter(~pl.col("report_id").is_in(again)))
+            for table in YEAR_TABLES:
+                frame = frames[table].filter(~pl.col("report_id").is_in(again))
+                for (year,), part in frame.partition_by("year", as_dict=True, maintain_order=True).items():
+                    years.add(str(year))
+                    files.add(table, str(year), part)
+        # Every year gets every table (a year can lack rows of a figure table: its file is empty).
+        outputs = {f"{run_prefix}/years/{y}/{t}.parquet": (t, y) for y in years for t in YEAR_TABLES}
+        outputs[f"{run_prefix}/quarantine.parquet"] = ("quarantine", "all")
+        wait_all([io.submit(lambda k, p: raw.put(k, files.close(*p)), key, part) for key, part in outputs.items()])
+    ids = pl.Series("report_id", sorted(taken), dtype=pl.String).to_frame()
     write_parquet(raw, f"{run_prefix}/parsed.parquet", ids.to_arrow())
-    return {"years": dict(sorted(years.items())), "quarantine": f"{run_prefix}/quarantine.parquet",
-            "parsed": f"{run_prefix}/parsed.parquet"}
+    return {"years": {y: f"{run_prefix}/years/{y}" for y in sorted(years)},
+            "quarantine": f"{run_prefix}/quarantine.parquet", "parsed": f"{run_prefix}/parsed.parquet",
+            "documents": len(taken | skipped), "to_parse": len(taken), "skipped": len(skipped - taken)}
 
 
 @task(name="publish-year-partitions", **NETWORK_RETRIES, retry_condition_fn=network_error)

@@ -1,24 +1,24 @@
 """Stage raw documents into the raw bucket, content-addressed, in batches; decide what needs parsing.
 
-Belongs here: reading a source, putting raw objects (never deleted), the batch manifests of a run
-and the parse-state index that makes backfills incremental. Not here: parsing (tasks/parse.py) or
-publishing (tasks/publish.py, which also writes the state index after a partition is replaced).
+Belongs here: listing and reading a source, putting raw objects (never deleted) and the parse-state
+index that makes backfills incremental. Not here: the batch task that stages, parses and validates
+(tasks/batch.py), publishing (tasks/publish.py, which also writes the state index after a partition is
+replaced).
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
-from collections import deque
 import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 from prefect import task
 
 from tasks.storage import (
-    IO_THREADS,
     S3Settings,
     StorageError,
     Store,
@@ -34,15 +34,8 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 # Files that are never documents: OS litter and our own temp files. Anything else is staged, so a
 # document whose name merely starts with a dot is not silently skipped.
 _OS_JUNK = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-MANIFEST_SCHEMA = {"raw_key": pl.String, "report_id": pl.String, "source_name": pl.String,
-                   "source_url": pl.String, "size": pl.Int64, "rejected": pl.String, "data": pl.Binary}
-# Documents up to this size travel inside their batch's manifest as well as in their raw object, up to
-# INLINE_BATCH_BYTES a batch (the rest are read from the raw bucket by the parse task).
-INLINE_MAX_BYTES = 512 * 1024
-INLINE_BATCH_BYTES = 64 * 1024 * 1024
-# Raw objects are put in groups, with at most MAX_PENDING_BYTES queued.
-PUT_GROUP = 64
-MAX_PENDING_BYTES = 256 * 1024 * 1024
+# Concurrent reads and PUTs of one batch (several batches are staged at once: flows/ingest.py).
+STAGE_THREADS = 8
 STATE_SCHEMA = {"report_id": pl.String, "province": pl.String}
 # Retries with backoff: object-storage I/O only (parsing is pure CPU and is never retried).
 NETWORK_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 4, 10]}
@@ -124,117 +117,101 @@ def _source_store(source: str, settings: S3Settings) -> Store:
     return open_store(source)
 
 
-def source_documents(source: str, settings: S3Settings, pool: ThreadPoolExecutor | None = None,
-                     chunk: int = 64):
-    """(name, bytes, url) of every document under a folder or s3://bucket/prefix, in listing order.
+@task(name="list-documents", **NETWORK_RETRIES, retry_condition_fn=network_error)
+def list_documents(source: str, settings: S3Settings) -> list[str]:
+    """The keys of every document under a folder or s3://bucket/prefix, in listing order."""
+    return [k for k in _source_store(source, settings).list() if _is_document(k)]
 
-    With `pool`, documents are read `chunk` at a time in parallel (an S3 source is one GET each)."""
-    store = _source_store(source, settings)
-    keys = (k for k in store.list() if _is_document(k))
-    while True:
-        group = list(itertools.islice(keys, chunk))
-        if not group:
-            return
-        datas = pool.map(store.get, group) if pool else map(store.get, group)
-        for key, data in zip(group, datas):
-            yield key.rsplit("/", 1)[-1], data, None
+
+class _PerRun:
+    """What every batch of a run needs once per process (the raw listing, the parse state), built by
+    the first batch that asks; the last few runs are kept (a long-lived `ogi serve` runs many)."""
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self.values: dict[tuple, object] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, build):
+        with self.lock:
+            if key not in self.values:
+                self.values[key] = build()
+                while len(self.values) > self.keep:
+                    self.values.pop(next(iter(self.values)))
+            return self.values[key]
+
+
+_per_run = _PerRun()
 
 
 class _RawIndex:
-    """Which raw objects exist: `raw/` is listed once, on 16 threads (`raw/0` … `raw/f`, 1,000 keys a
-    request), instead of one HEAD per document; a key put by this run is added as it is put."""
+    """Which raw objects exist: `raw/` is listed once per run and process, on 16 threads (`raw/0` …
+    `raw/f`, 1,000 keys a request), instead of one HEAD per document; keys put since are added."""
 
-    def __init__(self, raw: Store, pool: ThreadPoolExecutor):
-        self.raw, self.pool = raw, pool
-        self.keys: set[str] | None = None
+    def __init__(self, raw: Store):
+        with ThreadPoolExecutor(16) as pool:
+            listed = pool.map(lambda p: list(raw.list(f"raw/{p:x}")), range(16))
+            self.keys: set[str] = {k for found in listed for k in found}
+        self.lock = threading.Lock()
 
     def missing(self, keys: list[str]) -> list[str]:
-        if self.keys is None:
-            self.keys = set()
-            for found in self.pool.map(lambda p: list(self.raw.list(f"raw/{p:x}")), range(16)):
-                self.keys.update(found)
-        return [k for k in keys if k not in self.keys]
+        with self.lock:
+            return [k for k in keys if k not in self.keys]
+
+    def add(self, keys: list[str]) -> None:
+        with self.lock:
+            self.keys.update(keys)
 
 
-@task(name="stage-documents", **NETWORK_RETRIES, retry_condition_fn=network_error)
-def stage_documents(source: str, run_prefix: str, batch_size: int, settings: S3Settings,
-                    skip_state: str | None = None) -> dict:
-    """Put every source document into the raw bucket once and write the batch manifests.
+@dataclass
+class StagedBatch:
+    """A batch's documents once staged: what the parse step needs (`entries`, `documents`: raw_key →
+    bytes) and the report_ids of documents skipped as already published."""
 
-    With `skip_state` (a `state_prefix`), documents already in that index are staged but not
-    batched: they need no parsing. Returns the batch keys and the counts.
+    entries: list[dict]
+    documents: dict[str, bytes]
+    skipped: list[str]
 
-    I/O runs on a thread pool: sources are read, raw objects put and manifests written in parallel,
-    with bounded queues (at most MAX_PENDING_BYTES of puts, two manifests), so memory stays flat. A raw
-    object already in the bucket is not put again (`raw/` is listed once, not one HEAD per document). Each manifest also carries the bytes of its documents up to INLINE_MAX_BYTES, so
-    parsing a batch is one GET, not one per document.
+
+def stage_batch(keys: list[str], source: str, run_prefix: str, settings: S3Settings,
+                skip_state: str | None = None) -> StagedBatch:
+    """Put a batch of source documents into the raw bucket, once per content.
+
+    The same bytes twice in the batch are one document (the first name wins); across batches the
+    split step keeps the first batch's. With `skip_state` (a `state_prefix`), documents in that index
+    are not parsed again (their raw object is there already). A raw object already in the bucket is
+    not put again. Documents over MAX_DOCUMENT_BYTES are staged but rejected (quarantined as too_large).
     """
+    source_store = _source_store(source, settings)
     raw = raw_store(settings)
-    done = parsed_ids(raw, skip_state) if skip_state else set()
-    seen: set[str] = set()
-    skipped = to_parse = 0
-    keys: list[str] = []
-    manifests: deque[Future] = deque()
-    puts: deque[tuple[Future, int]] = deque()  # raw objects being put, with their sizes
-    put_bytes = 0
-    with ThreadPoolExecutor(IO_THREADS, thread_name_prefix="stage") as pool:
-        index = _RawIndex(raw, pool)
-
-        def put_raw(group: list[tuple[str, bytes, dict]]) -> None:
-            nonlocal put_bytes
-            absent = set(index.missing([key for key, _, _ in group]))
-            index.keys.update(absent)  # type: ignore[union-attr] (listed by missing())
-            for key, data, meta in group:
-                if key in absent:
-                    puts.append((pool.submit(raw.put, key, data, meta), len(data)))
-                    put_bytes += len(data)
-            while puts and (put_bytes > MAX_PENDING_BYTES or len(puts) > 4 * IO_THREADS):
-                done_put, size = puts.popleft()  # bounded memory: wait for the oldest puts
-                done_put.result()
-                put_bytes -= size
-
-        def write_manifest(rows: list[dict]) -> None:
-            key = f"{run_prefix}/batches/{len(keys):05d}.parquet"
-            manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA)
-            manifests.append(pool.submit(write_parquet, raw, key, manifest.to_arrow()))
-            keys.append(key)
-            while len(manifests) > 2:
-                manifests.popleft().result()
-
-        rows: list[dict] = []
-        group: list[tuple[str, bytes, dict]] = []
-        inline = 0
-        for name, data, url in source_documents(source, settings, pool):
-            digest, key = raw_key(data)
-            if digest in seen:
+    done = _per_run.get(("state", settings, skip_state, run_prefix),
+                        lambda: frozenset(parsed_ids(raw, skip_state))) if skip_state else frozenset()
+    entries: list[dict] = []
+    documents: dict[str, bytes] = {}
+    skipped: list[str] = []
+    puts: dict[str, tuple[bytes, dict]] = {}
+    with ThreadPoolExecutor(STAGE_THREADS, thread_name_prefix="stage") as io:
+        for key, data in zip(keys, io.map(source_store.get, keys)):
+            digest, rkey = raw_key(data)
+            if rkey in puts or digest in skipped:
                 continue  # the same bytes under another name: one document
-            seen.add(digest)
             if digest in done:
-                skipped += 1  # published by this parser version already, so its raw object is there too
+                skipped.append(digest)
                 continue
+            name = key.rsplit("/", 1)[-1]
             rejected = None
             if len(data) > MAX_DOCUMENT_BYTES:
                 rejected = f"document is {len(data)} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit"
-            meta = {"source-name": encode_meta(name), "sha256": digest}
-            if url:
-                meta["source-url"] = encode_meta(url)
-            group.append((key, data, meta))
-            if len(group) == PUT_GROUP:
-                put_raw(group)
-                group = []
-            carried = len(data) <= INLINE_MAX_BYTES and inline + len(data) <= INLINE_BATCH_BYTES and not rejected
-            inline += len(data) if carried else 0
-            rows.append({"raw_key": key, "report_id": digest, "source_name": name, "source_url": url,
-                         "size": len(data), "rejected": rejected, "data": data if carried else None})
-            to_parse += 1
-            if len(rows) == batch_size:
-                write_manifest(rows)
-                rows, inline = [], 0
-        put_raw(group)
-        if rows:
-            write_manifest(rows)
-        wait_all([f for f, _ in puts] + list(manifests))
-    return {"batches": keys, "documents": len(seen), "to_parse": to_parse, "skipped": skipped}
+            else:
+                documents[rkey] = data
+            puts[rkey] = (data, {"source-name": encode_meta(name), "sha256": digest})
+            entries.append({"raw_key": rkey, "report_id": digest, "source_name": name, "source_url": None,
+                            "size": len(data), "rejected": rejected})
+        index = _per_run.get(("raw", settings, run_prefix), lambda: _RawIndex(raw))
+        absent = index.missing(list(puts))
+        wait_all([io.submit(raw.put, k, *puts[k]) for k in absent])
+        index.add(absent)
+    return StagedBatch(entries, documents, skipped)
 
 
 def wait_all(futures: list[Future]) -> None:
@@ -242,7 +219,3 @@ def wait_all(futures: list[Future]) -> None:
     wait(futures)
     for f in futures:
         f.result()
-
-
-def read_manifest(settings: S3Settings, key: str) -> pl.DataFrame:
-    return pl.from_arrow(read_parquet(raw_store(settings), key))

@@ -1,15 +1,11 @@
-"""Validate parsed batches against the pandera schemas; broken reports go to quarantine."""
+"""Validate a batch's parsed rows against the pandera schemas (pure); broken reports go to quarantine."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandera.errors
 import polars as pl
-from prefect import task
 
 from schemas.tables import FIGURE_TABLES, pandera_schema
-from tasks.storage import S3Settings, raw_store, read_parquet, write_parquet
 
 TABLES_IN_BATCH = ("reports", *FIGURE_TABLES)
 
@@ -49,15 +45,3 @@ def validate_frames(frames: dict[str, pl.DataFrame], ingest_date: str) -> dict[s
     out = {t: f.filter(~pl.col("report_id").is_in(bad)) for t, f in frames.items() if t != "quarantine"}
     out["quarantine"] = pl.concat([frames["quarantine"], quarantine])
     return out
-
-
-@task(name="validate-batch")
-def validate_batch(parsed_prefix: str, settings: S3Settings) -> str:
-    raw = raw_store(settings)
-    frames = {t: pl.from_arrow(read_parquet(raw, f"{parsed_prefix}/{t}.parquet"))
-              for t in (*TABLES_IN_BATCH, "quarantine")}
-    valid = validate_frames(frames, dt.datetime.now(dt.timezone.utc).date().isoformat())
-    prefix = parsed_prefix.replace("/parsed/", "/valid/")
-    for table, frame in valid.items():
-        write_parquet(raw, f"{prefix}/{table}.parquet", frame.to_arrow())
-    return prefix
