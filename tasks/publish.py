@@ -73,11 +73,12 @@ class _YearFiles:
     """Rows of a run regrouped into one Parquet file per (table, year) (or per table), streamed through
     local files: appended a batch at a time, so no table of the whole run is ever held in memory."""
 
-    FLUSH_ROWS = 65_536  # rows buffered per file before they are written out as a row group
+    FLUSH_BYTES = 32 * 1024 * 1024  # rows buffered (all files) before they are written out as row groups
 
     def __init__(self, folder: str):
         self.folder = folder
         self.buffers: dict[tuple[str, str], list[pa.Table]] = {}
+        self.buffered = 0
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.schemas = {t: pl.DataFrame(schema=polars_schema(t)).to_arrow().schema
                         for t in (*YEAR_TABLES, "quarantine")}
@@ -85,15 +86,20 @@ class _YearFiles:
     def add(self, table: str, part: str, frame: pl.DataFrame) -> None:
         if frame.is_empty():
             return
-        buffer = self.buffers.setdefault((table, part), [])
-        buffer.append(frame.to_arrow().cast(self.schemas[table]))
-        if sum(t.num_rows for t in buffer) >= self.FLUSH_ROWS:
-            self._flush(table, part)
+        rows = frame.to_arrow().cast(self.schemas[table])
+        self.buffers.setdefault((table, part), []).append(rows)
+        self.buffered += rows.nbytes
+        if self.buffered >= self.FLUSH_BYTES:
+            for key in list(self.buffers):
+                self._flush(*key)
+            self.buffered = 0
 
     def _flush(self, table: str, part: str) -> None:
         buffered = self.buffers.pop((table, part), [])
-        rows = pa.concat_tables(buffered) if buffered else self.schemas[table].empty_table()
         writer = self.writers.get((table, part))
+        if writer is not None and not buffered:
+            return
+        rows = pa.concat_tables(buffered) if buffered else self.schemas[table].empty_table()
         if writer is None:
             path = os.path.join(self.folder, f"{table}.{part}.parquet")
             writer = self.writers[(table, part)] = pq.ParquetWriter(path, self.schemas[table], compression="zstd")
@@ -172,19 +178,23 @@ def publish_year_partitions(year: int, year_prefix: str | None, parsed_key: str,
     """
     raw = raw_store(settings)
     parsed = pl.from_arrow(read_parquet(raw, parsed_key))["report_id"]
-    frames = {t: _in_provinces(_read(raw, f"{year_prefix}/{t}.parquet" if year_prefix else "", t), provinces)
-              for t in YEAR_TABLES}
+
+    def rows(table: str) -> pl.DataFrame:
+        return _in_provinces(_read(raw, f"{year_prefix}/{table}.parquet" if year_prefix else "", table), provinces)
+
     quarantine = pl.DataFrame(schema=polars_schema("quarantine"))
     if parsed.is_empty():
-        return run_summary(frames["reports"], quarantine)  # nothing was (re)parsed: nothing changes
+        return run_summary(rows("reports"), quarantine)  # nothing was (re)parsed: nothing changes
     store = open_store(warehouse, settings)
     replaced = set(parsed.to_list())
-    for table in YEAR_TABLES:
-        scan = [f"{table}/year={year}/province={p}/" for p in provinces] if provinces is not None \
-            else [f"{table}/year={year}/"]
-        publish_table(store, table, frames[table], replaced, scan)
-    update_state(raw, f"{state}/year={year}.parquet", parsed, frames["reports"], provinces)
-    return run_summary(frames["reports"], quarantine)
+    scan = [f"year={year}/province={p}/" for p in provinces] if provinces is not None else [f"year={year}/"]
+    for table in YEAR_TABLES:  # one table at a time: a national year's tables are not all held at once
+        frame = rows(table)
+        publish_table(store, table, frame, replaced, [f"{table}/{prefix}" for prefix in scan])
+        if table == "reports":
+            reports = frame.select("report_id", "province", "year", "quality")
+    update_state(raw, f"{state}/year={year}.parquet", parsed, reports, provinces)
+    return run_summary(reports, quarantine)
 
 
 @task(name="publish-quarantine", **NETWORK_RETRIES, retry_condition_fn=network_error)
@@ -197,7 +207,8 @@ def publish_quarantine(quarantine_key: str, published_prefixes: list[str], parse
     raw = raw_store(settings)
     quarantine = _read(raw, quarantine_key, "quarantine")
     published = pl.concat(
-        [_in_provinces(_read(raw, f"{p}/reports.parquet", "reports"), provinces)["report_id"]
+        [_in_provinces(pl.from_arrow(read_parquet(raw, f"{p}/reports.parquet", columns=["report_id", "province"])),
+                       provinces)["report_id"]
          for p in published_prefixes] or [pl.Series("report_id", [], pl.String)])
     handled = set(published.to_list()) | set(quarantine["report_id"].to_list())
     if handled:
