@@ -20,7 +20,7 @@ from prefect import task
 
 from schemas.fields import APPLICANTS
 from schemas.rules import CARRY_OVER_CODE, carry_over_findings
-from schemas.tables import FIGURE_TABLES, polars_schema
+from schemas.tables import FIGURE_TABLES, TABLES, polars_schema
 from tasks.batch import SKIPPED
 from tasks.stage import NETWORK_RETRIES, network_error, update_state, wait_all
 from tasks.storage import IO_THREADS, S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
@@ -220,6 +220,9 @@ def publish_quarantine(quarantine_key: str, published_prefixes: list[str], parse
     return run_summary(pl.DataFrame(schema=polars_schema("reports")), quarantine)
 
 
+_BODY = ["province", "prefecture_code", "county_code", "organization"]  # a body, across years
+
+
 def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.DataFrame:
     """Pure: `reports` with their carry_over_mismatch warnings recomputed from scratch.
 
@@ -227,7 +230,7 @@ def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.D
     has several reports of one body the pair is ambiguous and not checked. Both reports of a
     mismatching pair carry the warning.
     """
-    body = ["province", "prefecture_code", "county_code", "organization"]
+    body = _BODY
     cols = list(APPLICANTS)
     unique = reports.filter(pl.col("organization").is_not_null()).filter(pl.len().over(body + ["year"]) == 1)
     rows = applications.filter(pl.col("outcome").is_in(["carried_over", "carried_forward"]))
@@ -262,25 +265,43 @@ def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.D
         .alias("issues"))
 
 
+def _year_rows(store: Store, table: str, year: int, columns: list[str], keep: pl.Expr | None = None) -> pl.DataFrame:
+    """`columns` of a published year's rows (those `keep` selects), read partition by partition."""
+    parts = [read_partition(store, table, key, columns) for key in store.list(f"{table}/year={year}/")
+             if key.endswith(PART_FILE)]
+    parts = [p.filter(keep) for p in parts] if keep is not None else parts
+    schema = polars_schema(table)
+    return pl.concat(parts) if parts else pl.DataFrame(schema={c: schema[c] for c in columns})
+
+
 @task(name="cross-year-checks", **NETWORK_RETRIES, retry_condition_fn=network_error)
 def cross_year_checks(years: list[int], warehouse: str, settings: S3Settings) -> int:
-    """Recompute carry-over warnings for the published years and their neighbours; rewrite what changed."""
+    """Recompute carry-over warnings for the published years and their neighbours; rewrite what changed.
+
+    One year at a time, with only what its pairs need of the years on either side (the bodies of
+    their reports, their carry-over rows): a national backfill never holds every year at once.
+    """
     store = open_store(warehouse, settings)
-    span = sorted({y + d for y in years for d in (-1, 0, 1)})
-    frames = {}
-    for table in ("reports", "applications"):
-        parts = [read_partition(store, table, k) for y in span for k in store.list(f"{table}/year={y}/")
-                 if k.endswith(PART_FILE)]
-        frames[table] = pl.concat(parts) if parts else pl.DataFrame(schema=polars_schema(table))
-    reports = frames["reports"]
-    if reports.is_empty():
-        return 0
-    checked = cross_year_issues(reports, frames["applications"])
-    changed = [a["report_id"] for a, b in zip(reports.iter_rows(named=True), checked.iter_rows(named=True))
-               if (a["issues"] or []) != (b["issues"] or [])]
-    if changed:
-        publish_table(store, "reports", checked.filter(pl.col("report_id").is_in(changed)), set(changed))
-    return len(changed)
+    carry = pl.col("outcome").is_in(["carried_over", "carried_forward"])
+    app_columns = ["report_id", "year", "province", "outcome", *APPLICANTS]
+    changed_total = 0
+    for year in sorted({y + d for y in years for d in (-1, 0, 1)}):
+        reports = _year_rows(store, "reports", year, TABLES["reports"].columns)
+        if reports.is_empty():
+            continue
+        neighbours = [_year_rows(store, "reports", y, ["report_id", "year", *_BODY]) for y in (year - 1, year + 1)]
+        around = pl.concat([reports, *[n.with_columns(pl.lit(None, dtype=dtype).alias(c)
+                                                      for c, dtype in reports.schema.items() if c not in n.columns)
+                                       .select(reports.columns) for n in neighbours]])
+        applications = pl.concat([_year_rows(store, "applications", y, app_columns, carry)
+                                  for y in (year - 1, year, year + 1)])
+        checked = cross_year_issues(around, applications).head(reports.height)  # this year's rows come first
+        changed = [a["report_id"] for a, b in zip(reports.iter_rows(named=True), checked.iter_rows(named=True))
+                   if (a["issues"] or []) != (b["issues"] or [])]
+        if changed:
+            publish_table(store, "reports", checked.filter(pl.col("report_id").is_in(changed)), set(changed))
+        changed_total += len(changed)
+    return changed_total
 
 
 @task(name="clean-run", **NETWORK_RETRIES, retry_condition_fn=network_error)

@@ -43,11 +43,13 @@ def _cast_partition_values(table: str, values: dict[str, str]) -> dict:
     return {k: (int(v) if schema[k] == pl.Int64 else v) for k, v in values.items()}
 
 
-def read_partition(store: Store, table: str, key: str) -> pl.DataFrame:
-    data = pl.from_arrow(read_parquet(store, key))
+def read_partition(store: Store, table: str, key: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """A partition's rows with its partition columns; only `columns` (in that order) when given."""
+    columns = columns or TABLES[table].columns
+    data = pl.from_arrow(read_parquet(store, key, columns=[c for c in columns if c in TABLES[table].data_columns]))
     values = _cast_partition_values(table, partition_values(key))
     return data.with_columns(pl.lit(v, dtype=polars_schema(table)[k]).alias(k) for k, v in values.items()) \
-        .select(TABLES[table].columns)
+        .select(columns)
 
 
 def write_partition(store: Store, table: str, key: str, frame: pl.DataFrame) -> None:

@@ -50,3 +50,33 @@ def test_equal_figures_blanks_and_other_bodies_give_no_warning():
     assert codes(cross_year_issues(reports, apps), "b") == ["table_blank"]
     reports, apps = frames([36, 0, 0, 0, 0, 0, 36], [35, 0, 0, 0, 0, 0, 35], org_2024="诸暨市教育局")
     assert codes(cross_year_issues(reports, apps), "a") == []
+
+
+def test_warehouse_checks_keep_the_pairs_of_years_outside_the_republished_ones(tmp_path):
+    """Republishing 2024 rechecks 2023, whose pair with 2022 must still be seen (each year is
+    checked with both its neighbours, one year at a time)."""
+    from tasks.publish import cross_year_checks
+    from tasks.storage import S3Settings, open_store
+    from tasks.warehouse import publish_table
+
+    reports = pl.DataFrame([report("a", 2022), report("b", 2023), report("c", 2024)],
+                           schema=polars_schema("reports"), strict=False)
+    apps = pl.DataFrame([row("a", 2022, "carried_forward", [36, 0, 0, 0, 0, 0, 36]),
+                         row("b", 2023, "carried_over", [35, 0, 0, 0, 0, 0, 35]),
+                         row("b", 2023, "carried_forward", [10, 0, 0, 0, 0, 0, 10]),
+                         row("c", 2024, "carried_over", [10, 0, 0, 0, 0, 0, 10])],
+                        schema=polars_schema("applications"), strict=False)
+    store = open_store(str(tmp_path))
+    ids = set(reports["report_id"])
+    publish_table(store, "reports", reports, ids)
+    publish_table(store, "applications", apps, ids)
+
+    def published_codes() -> dict[str, list[str]]:
+        rows = pl.read_parquet(str(tmp_path / "reports" / "**" / "*.parquet"), hive_partitioning=True)
+        return {r["report_id"][0]: [i["code"] for i in r["issues"]] for r in rows.iter_rows(named=True)}
+
+    assert cross_year_checks.fn([2022, 2023, 2024], str(tmp_path), S3Settings()) == 2
+    expected = {"a": ["carry_over_mismatch"] * 2, "b": ["carry_over_mismatch"] * 2, "c": []}
+    assert published_codes() == expected
+    assert cross_year_checks.fn([2024], str(tmp_path), S3Settings()) == 0  # nothing changes, 2023 included
+    assert published_codes() == expected
