@@ -193,11 +193,11 @@ def _row_label_then_figure(cell: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=64)
-def _any_spec_matches(specs: tuple[RowSpec, ...]):
+def _any_spec_matches(specs: list[RowSpec]):
     """A test equal to `any(s.matches(label) for s in specs)`: one alternation of every keyword (a
     search) and the few patterns (fullmatch), instead of a Python step per spec and keyword; most
-    labels tested (prose, headings) match none."""
+    labels tested (prose, headings) match none. Built once per spec list (module constants below):
+    looked up by the specs, it hashed every RowSpec field on each call."""
     patterns = tuple(s._regex for s in specs if s._regex is not None)
     keywords = [k for s in specs for k in s.keywords]
     search = re.compile("|".join(map(re.escape, keywords))).search if keywords else lambda _: None
@@ -211,9 +211,12 @@ def _any_spec_matches(specs: tuple[RowSpec, ...]):
     return test
 
 
+_matches_any_t3_spec = _any_spec_matches(_all_t3_specs())
+
+
 @lru_cache(maxsize=1 << 16)
 def _is_t3_label(compact_label: str) -> bool:
-    return _any_spec_matches(tuple(_all_t3_specs()))(compact_label)
+    return _matches_any_t3_spec(compact_label)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -831,12 +834,7 @@ def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, 
         table.units[spec.key] = [None if t is None else t.unit for t in cells]
 
 
-def _matcher(specs: list[RowSpec]):
-    return _cached_matcher(tuple(specs))
-
-
-@lru_cache(maxsize=64)
-def _cached_matcher(specs: tuple[RowSpec, ...]):
+def _row_matcher(specs: list[RowSpec]):
     """The first row whose keywords match a label; memoised, since labels repeat across documents."""
 
     matches_any = _any_spec_matches(specs)
@@ -852,6 +850,11 @@ def _cached_matcher(specs: tuple[RowSpec, ...]):
         return None
 
     return match
+
+
+# One matcher per table and edition, built at import: the spec lists are constants.
+_APPLICATION_MATCHERS = {"2021": _row_matcher(APPLICATION_ROWS_2021), "2019": _row_matcher(APPLICATION_ROWS_2019)}
+_ACTIVE_DISCLOSURE_MATCHERS = {edition: _row_matcher(specs) for edition, specs in ACTIVE_DISCLOSURE_ROWS.items()}
 
 
 class _Labels:
@@ -957,7 +960,7 @@ def read_applications(tokens: list[Token], labels: _Labels | None = None
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
     table = ParsedTable(edition, found=True)
-    _place_rows(_groups(span, _matcher(specs)), specs, table, "表三", T3_IDENTITY,
+    _place_rows(_groups(span, _APPLICATION_MATCHERS[edition]), specs, table, "表三", T3_IDENTITY,
                 application_column_identities(spec.key for spec in specs))
     return table, start, stop
 
@@ -1088,7 +1091,7 @@ def read_active_disclosure(tokens: list[Token], stop: int | None, labels: _Label
             table.rows[spec.key] = [None] * spec.width
             table.units[spec.key] = [None] * spec.width
         return table
-    all_groups = _groups(span, _matcher(specs))
+    all_groups = _groups(span, _ACTIVE_DISCLOSURE_MATCHERS[edition])
     # Only labelled rows: 表二 rows have no fixed count of blank filler, so position is not trusted here.
     groups = [g for g in all_groups if g.label_key is not None]
     # Annotated figures standing alone ("22（其中修订16件）" pushed out of its row by a conversion).
