@@ -322,8 +322,8 @@ class ParsedTable:
 class _Group:
     label_key: str | None
     label_text: str | None
-    tokens: list[Token] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)  # the row of each token
+    tokens: list[Token]
+    lines: list[int]  # the row of each token
     inline: bool = False  # the label is on the same line as the first figure
     stray: bool = False  # figures on a line of their own that cannot be a row
     subtotal: bool = False  # figures of a group heading ("（三）不予公开"), a row the format does not have
@@ -353,33 +353,32 @@ def _groups(tokens: list[Token], lines: list[int], match) -> list[_Group]:
     """Split tokens into runs of cells, each with the row label that precedes it (if any). A run is
     taken as one slice of the tokens and of their rows when the next label (or the end) closes it."""
     groups: list[_Group] = []
-    current: _Group | None = None
-    start = 0  # the current run's first token
+    start = None  # the current run's first token, while a run is open
+    key = text = None  # the open run's label
+    inline = subtotal = False
     pending_key = pending_text = None
     pending_line = -1
     pending_subtotal = False
     for i, tok in enumerate(tokens):
         if tok.kind == LABEL:
-            if current is not None:
-                current.tokens, current.lines = tokens[start:i], lines[start:i]
-                groups.append(current)
-                current = None
-            key = match(tok.text)
-            if key is not None:
-                pending_key, pending_text, pending_line = key, tok.text, lines[i]
-            pending_subtotal = key is None and pending_key is None and bool(_SUBTOTAL.match(compact(tok.text)))
+            if start is not None:
+                groups.append(_Group(key, text, tokens[start:i], lines[start:i], inline, subtotal=subtotal))
+                start = None
+            found = match(tok.text)
+            if found is not None:
+                pending_key, pending_text, pending_line = found, tok.text, lines[i]
+            pending_subtotal = found is None and pending_key is None and bool(_SUBTOTAL.match(compact(tok.text)))
             continue
-        if current is None:
+        if start is None:
             start = i
-            current = _Group(pending_key, pending_text,
-                             inline=pending_key is not None and pending_line == lines[i], subtotal=pending_subtotal)
+            key, text, inline = pending_key, pending_text, pending_key is not None and pending_line == lines[i]
+            subtotal = pending_subtotal
             pending_key = pending_text = None
             pending_subtotal = False
-    if current is not None:
-        current.tokens, current.lines = tokens[start:], lines[start:]
-        groups.append(current)
+    if start is not None:
+        groups.append(_Group(key, text, tokens[start:], lines[start:], inline, subtotal=subtotal))
     if pending_key is not None:  # a label with nothing after it: a row printed without cells
-        groups.append(_Group(pending_key, pending_text))
+        groups.append(_Group(pending_key, pending_text, [], []))
     return groups
 
 
