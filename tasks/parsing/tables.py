@@ -69,25 +69,24 @@ class Token(NamedTuple):
 
 
 def classify(cell: str) -> Token:
-    text = cell.strip()
-    kind, value, unit, note = _classify_text(text)
-    return Token(kind, text, value, unit, note=note)
+    return _token(cell.strip())
 
 
-@lru_cache(maxsize=1 << 16)  # cells repeat ("0", row labels): classify each text once
-def _classify_text(text: str) -> tuple[str, float | None, str | None, str | None]:
+@lru_cache(maxsize=1 << 16)  # cells repeat ("0", row labels): one token per distinct text
+def _token(text: str) -> Token:
+    """The token of a stripped cell text."""
     if not text:
-        return EMPTY, None, None, None
+        return Token(EMPTY, text)
     if text in _BLANK_MARKS:
-        return BLANK, None, None, None
+        return Token(BLANK, text)
     m = _NUMBER.match(text)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "")
         value = float(digits + (m.group("frac") or ""))
         if m.group("sign") == "-":
             value = -value
-        return NUM, value, m.group("unit"), m.group("note")
-    return LABEL, None, None, None
+        return Token(NUM, text, value, m.group("unit"), False, m.group("note"))
+    return Token(LABEL, text)
 
 
 _RUN = re.compile(r"\d+(?:\.\d+)?")
@@ -228,15 +227,13 @@ def _is_t2_label(compact_label: str) -> bool:
 def _separated_cell(cell: str) -> tuple[tuple[Token, ...], int]:
     """The tokens of one cell of a separated layout and the cell's glue evidence (both read once per
     distinct cell)."""
-    text = cell.strip()
-    reading = _classify_text(text)
+    token = classify(cell)
     evidence = _glue_evidence(cell)
-    if reading[0] == LABEL and cell[-1:].isdigit():
+    if token.kind == LABEL and cell[-1:].isdigit():
         split = _row_label_then_figure(cell)
         if split:
             return (classify(split[0]), classify(split[1])), evidence
-    kind, value, unit, note = reading
-    return (Token(kind, text, value, unit, note=note),), evidence
+    return (token,), evidence
 
 
 @lru_cache(maxsize=1 << 16)  # rows repeat too ("0" alone, headings, label rows)
