@@ -403,6 +403,10 @@ def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ..
         suffix[i] = suffix[i + 1] + len(runs[i])
     if suffix[0] < width:
         return []
+    if suffix[0] == width and limit:
+        one = _one_digit_cells(runs, forced)
+        if one is not None:
+            return one
     groups = _total_last_groups(forced, width)
     if groups is not None:
         return _grouped_splits(runs, groups, limit)
@@ -445,6 +449,17 @@ def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ..
 
     rec(0, 0)
     return sols
+
+
+def _one_digit_cells(runs: list[str], forced: dict[int, tuple[int, ...]]) -> list[list[int]] | None:
+    """identity_splits when there are as many digits as cells: the one cut is a digit per cell, a
+    split when each identity's sum is its cell (rows of zeros, "7000007"). None (search as usual)
+    for digits other than ASCII ones, whose values the search compares in two ways."""
+    digits = "".join(runs)
+    if not digits.isascii():
+        return None
+    cells = [int(d) for d in digits]
+    return [cells] if all(sum(cells[j] for j in parts) == cells[k] for k, parts in forced.items()) else []
 
 
 def _total_last_groups(forced: dict[int, tuple[int, ...]], width: int) -> list[int] | None:
