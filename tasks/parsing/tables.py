@@ -346,34 +346,32 @@ def _has_fig(tokens: list[Token]) -> bool:
     return False
 
 
-def _groups(tokens: list[Token], lines: list[int], match) -> list[_Group]:
-    """Split tokens into runs of cells, each with the row label that precedes it (if any). A run is
-    taken as one slice of the tokens and of their rows when the next label (or the end) closes it."""
+def _groups(tokens: list[Token], lines: list[int], labels: list[int], match) -> list[_Group]:
+    """Split tokens into runs of cells, each with the row label that precedes it (if any).
+
+    `labels` are the positions of the label tokens: the runs are the gaps between them, each taken
+    as one slice of the tokens and of their rows, so only the labels are visited one by one.
+    """
     groups: list[_Group] = []
-    start = None  # the current run's first token, while a run is open
-    key = text = None  # the open run's label
-    inline = subtotal = False
     pending_key = pending_text = None
     pending_line = -1
     pending_subtotal = False
-    for i, tok in enumerate(tokens):
-        if tok.kind == LABEL:
-            if start is not None:
-                groups.append(_Group(key, text, tokens[start:i], lines[start:i], inline, subtotal=subtotal))
-                start = None
-            found = match(tok.text)
-            if found is not None:
-                pending_key, pending_text, pending_line = found, tok.text, lines[i]
-            pending_subtotal = found is None and pending_key is None and bool(_SUBTOTAL.match(compact(tok.text)))
-            continue
-        if start is None:
-            start = i
-            key, text, inline = pending_key, pending_text, pending_key is not None and pending_line == lines[i]
-            subtotal = pending_subtotal
+    start = 0  # the first token after the last label
+    end = len(tokens)
+    for pos in (*labels, end):
+        if pos > start:  # a run of cells
+            groups.append(_Group(pending_key, pending_text, tokens[start:pos], lines[start:pos],
+                                 pending_key is not None and pending_line == lines[start], subtotal=pending_subtotal))
             pending_key = pending_text = None
             pending_subtotal = False
-    if start is not None:
-        groups.append(_Group(key, text, tokens[start:], lines[start:], inline, subtotal=subtotal))
+        if pos == end:
+            break
+        text = tokens[pos].text
+        found = match(text)
+        if found is not None:
+            pending_key, pending_text, pending_line = found, text, lines[pos]
+        pending_subtotal = found is None and pending_key is None and bool(_SUBTOTAL.match(compact(text)))
+        start = pos + 1
     if pending_key is not None:  # a label with nothing after it: a row printed without cells
         groups.append(_Group(pending_key, pending_text, [], []))
     return groups
@@ -887,6 +885,10 @@ class _Labels:
         """Compact texts of the labels at positions start <= i < stop."""
         return self.text[bisect_left(self.pos, start):bisect_left(self.pos, stop)]
 
+    def within(self, start: int, stop: int) -> list[int]:
+        """Positions of the labels at start <= i < stop, counted from start (in tokens[start:stop])."""
+        return [i - start for i in self.pos[bisect_left(self.pos, start):bisect_left(self.pos, stop)]]
+
 
 def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None, labels: _Labels | None = None
           ) -> int | None:
@@ -976,7 +978,7 @@ def read_applications(tokens: list[Token], lines: list[int], labels: _Labels | N
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
     table = ParsedTable(edition, found=True)
-    _place_rows(_groups(span, lines[start:stop], _APPLICATION_MATCHERS[edition]), specs, table, "表三", T3_IDENTITY,
+    _place_rows(_groups(span, lines[start:stop], labels.within(start, stop), _APPLICATION_MATCHERS[edition]), specs, table, "表三", T3_IDENTITY,
                 application_column_identities(spec.key for spec in specs))
     return table, start, stop
 
@@ -1014,7 +1016,7 @@ def read_reviews(tokens: list[Token], lines: list[int], start: int, labels: _Lab
     stop = len(tokens) if stop is None else stop
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
-    groups = [g for g in _groups(tokens[head:stop], lines[head:stop], _proceeding_of) if _has_fig(g.tokens)]
+    groups = [g for g in _groups(tokens[head:stop], lines[head:stop], labels.within(head, stop), _proceeding_of) if _has_fig(g.tokens)]
     if not groups and any(t.kind == LABEL and re.search(r"\d{5,}", t.text) for t in tokens[head:stop]):
         table.unread = True
         table.issues.append(Issue("row_unalignable", "表四: figures printed inside a label with no separator; "
@@ -1110,7 +1112,7 @@ def read_active_disclosure(tokens: list[Token], lines: list[int], stop: int | No
             table.rows[spec.key] = [None] * spec.width
             table.units[spec.key] = [None] * spec.width
         return table
-    all_groups = _groups(span, lines[start:stop], _ACTIVE_DISCLOSURE_MATCHERS[edition])
+    all_groups = _groups(span, lines[start:stop], labels.within(start, stop), _ACTIVE_DISCLOSURE_MATCHERS[edition])
     # Only labelled rows: 表二 rows have no fixed count of blank filler, so position is not trusted here.
     groups = [g for g in all_groups if g.label_key is not None]
     # Annotated figures standing alone ("22（其中修订16件）" pushed out of its row by a conversion).
