@@ -107,19 +107,21 @@ def _sum(values) -> int | None:
     return None if any(v is None for v in values) else int(sum(values))
 
 
-def _total_check(name: str, parts: list, total, mismatch_code: str) -> Finding | None:
+def _total_check(table: str, row: str, parts, total, mismatch_code: str) -> Finding | None:
+    """A finding when the parts (a list or tuple) do not add up to the total of `table`'s `row` (its
+    name is only written into a finding: most rows add up)."""
     # Blanks counted once, in C (parts are numbers or None; a number never equals None).
     blanks = parts.count(None)
     if blanks == len(parts):
         return None
     if total is None:
         if not blanks:
-            return Finding("total_missing", f"{name}: total printed blank, parts sum to {_sum(parts)}")
+            return Finding("total_missing", f"{table} {row}: total printed blank, parts sum to {_sum(parts)}")
         return None
     if not blanks:
         s = int(sum(parts))
         if s != total:
-            return Finding(mismatch_code, f"{name}: total {int(total)} but parts sum to {s}")
+            return Finding(mismatch_code, f"{table} {row}: total {int(total)} but parts sum to {s}")
     return None
 
 
@@ -127,14 +129,16 @@ def application_findings(rows: dict[str, list], result_rows: list[str]) -> list[
     """表三 identities: row totals, (七)总计 = Σ results, 一 + 二 = (七) + 四 (per column)."""
     out: list[Finding] = []
     for outcome, vals in rows.items():
-        f = _total_check(f"表三 {outcome}", list(vals[:6]), vals[6], "row_total_mismatch")
+        f = _total_check("表三", outcome, vals[:6], vals[6], "row_total_mismatch")
         if f:
             out.append(f)
     total_row = rows.get("total_processed")
+    # The result rows' counts column by column (one transposition instead of a pass per column).
+    result_columns = list(zip(*(rows[r] for r in result_rows if r in rows))) or [()] * len(APPLICANTS)
     for c, col in enumerate(APPLICANTS):
-        results = [rows[r][c] for r in result_rows if r in rows]
+        results = result_columns[c]
         if total_row is not None:
-            f = _total_check(f"表三 total_processed.{col}", results, total_row[c], "processed_total_mismatch")
+            f = _total_check("表三", f"total_processed.{col}", results, total_row[c], "processed_total_mismatch")
             if f:
                 out.append(f)
         try:
@@ -155,7 +159,7 @@ def application_findings(rows: dict[str, list], result_rows: list[str]) -> list[
 def review_findings(rows: dict[str, list]) -> list[Finding]:
     out = []
     for proceeding, vals in rows.items():
-        f = _total_check(f"表四 {proceeding}", list(vals[:4]), vals[4], "review_total_mismatch")
+        f = _total_check("表四", proceeding, vals[:4], vals[4], "review_total_mismatch")
         if f:
             out.append(f)
     assert len(PROCEEDING_COUNTS) == 5

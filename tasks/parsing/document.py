@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from schemas.fields import APPLICANTS
+from schemas.fields import APPLICANTS, PROCEEDING_COUNTS
 from schemas.layouts import (
     ACTIVE_DISCLOSURE_ROWS,
     AMOUNT_METRICS,
@@ -168,23 +168,27 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
     negative = False  # a count below zero in a row (filter(None, …) keeps the non-zero counts, in C)
     if ap.edition:
         specs = APPLICATION_ROWS_2021 if ap.edition == "2021" else APPLICATION_ROWS_2019
+        int_rows = {}  # outcome → its counts as the identities read them (before negatives are nulled)
         for spec in specs:
             vals = [None if v is None else int(v) for v in ap.rows[spec.key]]
             negative = negative or min(filter(None, vals), default=0) < 0
-            out.applications.append({**keys, "outcome": spec.key, **dict(zip(APPLICANTS, vals))})
-        int_rows = {r["outcome"]: [r[c] for c in APPLICANTS] for r in out.applications}
+            row = {**keys, "outcome": spec.key}
+            row.update(zip(APPLICANTS, vals))
+            out.applications.append(row)
+            int_rows[spec.key] = vals
         findings = application_findings(int_rows, result_rows(s.key for s in specs))
         issues.extend({"code": f.code, "detail": f.detail} for f in findings)
     rv = found.reviews
     if rv.found:
+        int_reviews = {}  # proceeding → its counts as the identities read them
         for proceeding, vals in rv.rows.items():
             ints = [None if v is None else int(v) for v in vals]
             negative = negative or min(filter(None, ints), default=0) < 0
-            out.reviews_litigation.append({**keys, "proceeding": proceeding,
-                                           **dict(zip(("upheld", "corrected", "other", "pending", "total"), ints))})
-        issues.extend({"code": f.code, "detail": f.detail} for f in review_findings(
-            {r["proceeding"]: [r[c] for c in ("upheld", "corrected", "other", "pending", "total")]
-             for r in out.reviews_litigation}))
+            row = {**keys, "proceeding": proceeding}
+            row.update(zip(PROCEEDING_COUNTS, ints))
+            out.reviews_litigation.append(row)
+            int_reviews[proceeding] = ints
+        issues.extend({"code": f.code, "detail": f.detail} for f in review_findings(int_reviews))
 
     if edition not in ("pre2019",):
         for label, t in (("表二", ad), ("表三", ap), ("表四", rv)):

@@ -29,6 +29,7 @@ _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "
           "figcaption", "center", "caption", "hr", "tbody", "thead", "tfoot", "tr", "td", "th", "table", "body",
           "html"}
 _CONTAINERS = {"div", "section", "article", "main", "center", "font", "span", "form", "td", "tr", "tbody", "table"}
+_SKIP_SELECTOR = ",".join(sorted(_SKIP - {"head"}))  # what text_from_html removes from the body
 _LAYOUT_ONLY = {"table", "tbody", "tr", "td"}  # entered only when they hold tables (page layout)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements _hidden may accept, for one selector query instead of a check of every styled element: a
@@ -40,8 +41,12 @@ _META_LINE = re.compile(r"(索\s*引\s*号|发布日期|发文日期|成文日�
                         r"信息来源|来源|文\s*号|主题分类|网站标识码|索引號|發布日期|發文日期|發布時間|發布機構)\s*[:：]?")
 
 
-def _simple(line: str) -> str:
-    return to_simplified(strip_pinyin(line)[0])
+def _simple(lines: list[str]) -> list[str]:
+    """Lines in Simplified form, without pinyin: one OpenCC call for all of them (neither the
+    conversion nor the pinyin pattern reaches across a line break, so each line comes out as alone)."""
+    if not lines:
+        return []
+    return to_simplified(strip_pinyin("\n".join(lines))[0]).split("\n")
 
 
 def _hidden(node) -> bool:
@@ -275,7 +280,7 @@ def text_from_html(data: bytes) -> str:
     body = doc.body
     if body is None:
         return "\n".join(lines)
-    for junk in body.css(",".join(sorted(_SKIP - {"head"}))):
+    for junk in body.css(_SKIP_SELECTOR):
         junk.decompose()
     for junk in body.css(_MAYBE_HIDDEN):
         if _hidden(junk):
@@ -286,10 +291,12 @@ def text_from_html(data: bytes) -> str:
         whole, inside = _lines_with(body, article, page)
         inside_set = set(inside)
         # Matched in Simplified form: Traditional pages write 發佈日期 / 公開 / 發(fā)文日期.
-        meta = [ln for ln in whole if ln not in inside_set and len(ln) <= 200 and _META_LINE.search(_simple(ln))]
+        outside = [ln for ln in whole if ln not in inside_set and len(ln) <= 200]
+        meta = [ln for ln, simple in zip(outside, _simple(outside)) if _META_LINE.search(simple)]
         # Headings just above the article (an <h1> title outside the article div).
         heads = [_WS.sub(" ", h.text() or "").strip() for h in body.css("h1, h2")]
-        heads = [h for h in heads if h and h not in inside_set and "公开" in _simple(h)]
+        heads = [h for h in heads if h and h not in inside_set]
+        heads = [h for h, simple in zip(heads, _simple(heads)) if "公开" in simple]
         lines += heads[:2] + meta[:15] + inside
     else:
         lines += _lines_of(body, page)

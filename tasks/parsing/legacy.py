@@ -748,6 +748,7 @@ def _clause_before(sentence: str, pos: int) -> str:
 
 # Each rule with its `needs` compiled once (re.search on the string looked it up in re's cache per sentence).
 _TEXT_RULES_NEEDS = tuple((rule, re.compile(rule.needs).search if rule.needs else None) for rule in TEXT_RULES)
+_DIGIT = re.compile(r"\d")
 
 
 def _sentences_said(text: str) -> list[_Said]:
@@ -756,8 +757,11 @@ def _sentences_said(text: str) -> list[_Said]:
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group()
         start = len(out)
+        # A rule that states a figure reads it as digits (group "n"): a sentence without one is
+        # looked at by the zero rules only.
+        figures = _DIGIT.search(sentence) is not None
         for rule, needs in _TEXT_RULES_NEEDS:
-            if needs is not None and not needs(sentence):
+            if not (rule.zero or figures) or needs is not None and not needs(sentence):
                 continue
             for m in rule.regex.finditer(sentence):
                 before = _clause_before(sentence, m.start())

@@ -594,7 +594,9 @@ def _metadata_codes(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if not text:
         return out
-    for m in _USCC_FIELD_RE.finditer(text):
+    # Every field name _USCC_FIELD_RE reads starts with 索 or ends in 信用代码: a text with neither
+    # (most reports) is not scanned character by character.
+    for m in _USCC_FIELD_RE.finditer(text) if "索" in text or "信用代码" in text else ():
         u = m.group(1)
         region = u[2:8]
         if not region.isdigit():

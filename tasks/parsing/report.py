@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import methodcaller
 
 _YEAR = r"((?:19|20)\d{2})"
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*)(\d{1,2})\s*(?:[-/.月]\s*)(\d{1,2})\s*日?")
@@ -51,17 +50,13 @@ class ReportFacts:
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|\*\*)|\*\*$")
 
 
-_strip_pipes = methodcaller("strip", "|")
-
-
 def _lines(text: str) -> list[str]:
     """Non-empty lines without table borders and markdown heading/bold marks (converted PDFs).
 
-    The strips run as C-level maps; only a text with a "#" or "*" (_MARKUP's only characters) needs
-    the per-line loop.
+    Only a text with a "#" or "*" (_MARKUP's only characters) needs the markdown pass.
     """
     if "#" not in text and "*" not in text:
-        return list(filter(None, map(str.strip, map(_strip_pipes, map(str.strip, text.split("\n"))))))
+        return [ln for raw in text.split("\n") if (ln := raw.strip().strip("|").strip())]
     out = []
     for ln in text.split("\n"):
         ln = ln.strip().strip("|").strip()

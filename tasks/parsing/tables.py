@@ -57,38 +57,36 @@ _NOTE_LINE = re.compile(r"^[(（](?:其中|含|包括|包含|注)[^()（）]*[)�
 
 
 class Token(NamedTuple):
-    """One cell in reading order. A named tuple: a document makes hundreds, and a tuple is the
-    cheapest immutable record to create."""
+    """One cell in reading order. Immutable and without its row (tokenize gives the rows in a list
+    beside the tokens), so the tokens of a row read before are reused as they are, in any document."""
 
     kind: str
     text: str
-    line: int
     value: float | None = None
     unit: str | None = None
     glued: bool = False  # digits of a cell dump with no separators: may hold several cells
     note: str | None = None
 
 
-def classify(cell: str, line: int) -> Token:
-    text = cell.strip()
-    kind, value, unit, note = _classify_text(text)
-    return Token(kind, text, line, value, unit, note=note)
+def classify(cell: str) -> Token:
+    return _token(cell.strip())
 
 
-@lru_cache(maxsize=1 << 16)  # cells repeat ("0", row labels): classify each text once
-def _classify_text(text: str) -> tuple[str, float | None, str | None, str | None]:
+@lru_cache(maxsize=1 << 16)  # cells repeat ("0", row labels): one token per distinct text
+def _token(text: str) -> Token:
+    """The token of a stripped cell text."""
     if not text:
-        return EMPTY, None, None, None
+        return Token(EMPTY, text)
     if text in _BLANK_MARKS:
-        return BLANK, None, None, None
+        return Token(BLANK, text)
     m = _NUMBER.match(text)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "")
         value = float(digits + (m.group("frac") or ""))
         if m.group("sign") == "-":
             value = -value
-        return NUM, value, m.group("unit"), m.group("note")
-    return LABEL, None, None, None
+        return Token(NUM, text, value, m.group("unit"), False, m.group("note"))
+    return Token(LABEL, text)
 
 
 _RUN = re.compile(r"\d+(?:\.\d+)?")
@@ -193,11 +191,11 @@ def _row_label_then_figure(cell: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=64)
-def _any_spec_matches(specs: tuple[RowSpec, ...]):
+def _any_spec_matches(specs: list[RowSpec]):
     """A test equal to `any(s.matches(label) for s in specs)`: one alternation of every keyword (a
     search) and the few patterns (fullmatch), instead of a Python step per spec and keyword; most
-    labels tested (prose, headings) match none."""
+    labels tested (prose, headings) match none. Built once per spec list (module constants below):
+    looked up by the specs, it hashed every RowSpec field on each call."""
     patterns = tuple(s._regex for s in specs if s._regex is not None)
     keywords = [k for s in specs for k in s.keywords]
     search = re.compile("|".join(map(re.escape, keywords))).search if keywords else lambda _: None
@@ -211,9 +209,12 @@ def _any_spec_matches(specs: tuple[RowSpec, ...]):
     return test
 
 
+_matches_any_t3_spec = _any_spec_matches(_all_t3_specs())
+
+
 @lru_cache(maxsize=1 << 16)
 def _is_t3_label(compact_label: str) -> bool:
-    return _any_spec_matches(tuple(_all_t3_specs()))(compact_label)
+    return _matches_any_t3_spec(compact_label)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -223,29 +224,22 @@ def _is_t2_label(compact_label: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)  # cells repeat across documents ("0", row labels)
-def _separated_cell(cell: str) -> tuple[tuple[tuple[str, str, float | None, str | None, str | None], ...], int]:
-    """The tokens of one cell of a separated layout, as (kind, text, value, unit, note) with no line,
-    and the cell's glue evidence (both read once per distinct cell)."""
-    text = cell.strip()
-    reading = _classify_text(text)
+def _separated_cell(cell: str) -> tuple[tuple[Token, ...], int]:
+    """The tokens of one cell of a separated layout and the cell's glue evidence (both read once per
+    distinct cell)."""
+    token = classify(cell)
     evidence = _glue_evidence(cell)
-    if reading[0] == LABEL and cell[-1:].isdigit():
+    if token.kind == LABEL and cell[-1:].isdigit():
         split = _row_label_then_figure(cell)
         if split:
-            label, figure = split[0].strip(), split[1].strip()
-            (k1, v1, u1, n1), (k2, v2, u2, n2) = _classify_text(label), _classify_text(figure)
-            return ((k1, label, v1, u1, n1), (k2, figure, v2, u2, n2)), evidence
-    kind, value, unit, note = reading
-    return ((kind, text, value, unit, note),), evidence
-
-
-_new_tuple = tuple.__new__  # Token(...) without the Python-level __new__ of a named tuple
+            return (classify(split[0]), classify(split[1])), evidence
+    return (token,), evidence
 
 
 @lru_cache(maxsize=1 << 16)  # rows repeat too ("0" alone, headings, label rows)
-def _separated_row(cells: tuple[str, ...]) -> tuple[tuple, int, str | None]:
-    """(tokens less their line, glue evidence, the row joined if it is a note line) of one row."""
-    tokens: list[tuple] = []
+def _separated_row(cells: tuple[str, ...]) -> tuple[tuple[Token, ...], int, str | None]:
+    """(tokens, glue evidence, the row joined if it is a note line) of one row."""
+    tokens: list[Token] = []
     evidence = 0
     for cell in cells:
         cell_tokens, glue = _separated_cell(cell)
@@ -255,11 +249,16 @@ def _separated_row(cells: tuple[str, ...]) -> tuple[tuple, int, str | None]:
     return tuple(tokens), evidence, joined if _NOTE_LINE.match(joined) else None
 
 
-def tokenize(rows: Sequence[Sequence[str]]) -> list[Token]:
-    """Cells in reading order. Read as separated cells, adding up is_glued's evidence on the way;
-    a glued document (rare) is read again with its cells cut into label and digit pieces."""
+def tokenize(rows: Sequence[Sequence[str]]) -> tuple[list[Token], list[int]]:
+    """Cells in reading order, and the row of each. Read as separated cells, adding up is_glued's
+    evidence on the way; a glued document (rare) is read again with its cells cut into label and
+    digit pieces.
+
+    A row's tokens come whole from the row's cache entry (one list extend per row, no object per
+    cell); the rows go in a parallel list, since the same tokens serve every row with those cells.
+    """
     out: list[Token] = []
-    append = out.append
+    lines: list[int] = []
     evidence = 0
     for i, cells in enumerate(rows):
         tokens, glue, note_line = _separated_row(tuple(cells))
@@ -267,14 +266,16 @@ def tokenize(rows: Sequence[Sequence[str]]) -> list[Token]:
         if note_line is not None and out and out[-1].kind == NUM and out[-1].note is None:
             out[-1] = out[-1]._replace(note=note_line)
             continue
-        for kind, text, value, unit, note in tokens:
-            append(_new_tuple(Token, (kind, text, i, value, unit, False, note)))
-    return _tokenize_glued(rows) if evidence >= _GLUED_AT else out
+        out += tokens
+        lines += [i] * len(tokens)
+    return _tokenize_glued(rows) if evidence >= _GLUED_AT else (out, lines)
 
 
-def _tokenize_glued(rows: Sequence[Sequence[str]]) -> list[Token]:
-    """Tokens of a document whose cells run together (is_glued): digit runs and labels."""
+def _tokenize_glued(rows: Sequence[Sequence[str]]) -> tuple[list[Token], list[int]]:
+    """Tokens (and their rows) of a document whose cells run together (is_glued): digit runs and
+    labels."""
     out: list[Token] = []
+    lines: list[int] = []
     for i, cells in enumerate(rows):
         joined = "".join(cells).replace(" ", "")
         if _NOTE_LINE.match(joined) and out and out[-1].kind == NUM and out[-1].note is None:
@@ -283,10 +284,11 @@ def _tokenize_glued(rows: Sequence[Sequence[str]]) -> list[Token]:
         for cell in cells:
             for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
                 if kind == "run" and "." not in text:
-                    out.append(Token(NUM, text, i, float(text), glued=True))
+                    out.append(Token(NUM, text, float(text), glued=True))
                 else:
-                    out.append(classify(text, i))
-    return out
+                    out.append(classify(text))
+                lines.append(i)
+    return out, lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +320,7 @@ class _Group:
     label_key: str | None
     label_text: str | None
     tokens: list[Token]
+    lines: list[int]  # the row of each token
     inline: bool = False  # the label is on the same line as the first figure
     stray: bool = False  # figures on a line of their own that cannot be a row
     subtotal: bool = False  # figures of a group heading ("（三）不予公开"), a row the format does not have
@@ -343,33 +346,34 @@ def _has_fig(tokens: list[Token]) -> bool:
     return False
 
 
-def _groups(tokens: list[Token], match) -> list[_Group]:
-    """Split tokens into runs of cells, each with the row label that precedes it (if any)."""
+def _groups(tokens: list[Token], lines: list[int], labels: list[int], match) -> list[_Group]:
+    """Split tokens into runs of cells, each with the row label that precedes it (if any).
+
+    `labels` are the positions of the label tokens: the runs are the gaps between them, each taken
+    as one slice of the tokens and of their rows, so only the labels are visited one by one.
+    """
     groups: list[_Group] = []
-    current: _Group | None = None
     pending_key = pending_text = None
     pending_line = -1
     pending_subtotal = False
-    for tok in tokens:
-        if tok.kind == LABEL:
-            if current is not None:
-                groups.append(current)
-                current = None
-            key = match(tok.text)
-            if key is not None:
-                pending_key, pending_text, pending_line = key, tok.text, tok.line
-            pending_subtotal = key is None and pending_key is None and bool(_SUBTOTAL.match(compact(tok.text)))
-            continue
-        if current is None:
-            current = _Group(pending_key, pending_text, [], inline=pending_key is not None and pending_line == tok.line,
-                             subtotal=pending_subtotal)
+    start = 0  # the first token after the last label
+    end = len(tokens)
+    for pos in (*labels, end):
+        if pos > start:  # a run of cells
+            groups.append(_Group(pending_key, pending_text, tokens[start:pos], lines[start:pos],
+                                 pending_key is not None and pending_line == lines[start], subtotal=pending_subtotal))
             pending_key = pending_text = None
             pending_subtotal = False
-        current.tokens.append(tok)
-    if current is not None:
-        groups.append(current)
+        if pos == end:
+            break
+        text = tokens[pos].text
+        found = match(text)
+        if found is not None:
+            pending_key, pending_text, pending_line = found, text, lines[pos]
+        pending_subtotal = found is None and pending_key is None and bool(_SUBTOTAL.match(compact(text)))
+        start = pos + 1
     if pending_key is not None:  # a label with nothing after it: a row printed without cells
-        groups.append(_Group(pending_key, pending_text, []))
+        groups.append(_Group(pending_key, pending_text, [], []))
     return groups
 
 
@@ -397,6 +401,10 @@ def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ..
         suffix[i] = suffix[i + 1] + len(runs[i])
     if suffix[0] < width:
         return []
+    if suffix[0] == width and limit:
+        one = _one_digit_cells(runs, forced)
+        if one is not None:
+            return one
     groups = _total_last_groups(forced, width)
     if groups is not None:
         return _grouped_splits(runs, groups, limit)
@@ -439,6 +447,17 @@ def identity_splits(runs: list[str], width: int, forced: dict[int, tuple[int, ..
 
     rec(0, 0)
     return sols
+
+
+def _one_digit_cells(runs: list[str], forced: dict[int, tuple[int, ...]]) -> list[list[int]] | None:
+    """identity_splits when there are as many digits as cells: the one cut is a digit per cell, a
+    split when each identity's sum is its cell (rows of zeros, "7000007"). None (search as usual)
+    for digits other than ASCII ones, whose values the search compares in two ways."""
+    digits = "".join(runs)
+    if not digits.isascii():
+        return None
+    cells = [int(d) for d in digits]
+    return [cells] if all(sum(cells[j] for j in parts) == cells[k] for k, parts in forced.items()) else []
 
 
 def _total_last_groups(forced: dict[int, tuple[int, ...]], width: int) -> list[int] | None:
@@ -537,8 +556,8 @@ def _parts_summing_to(head: list[str], total: int, digits: int, count: int, part
         parts.pop()
 
 
-def _num(value: int, line: int) -> Token:
-    return Token(NUM, str(value), line, float(value))
+def _num(value: int) -> Token:
+    return Token(NUM, str(value), float(value))
 
 
 def _align(tokens: list[Token], width: int, identity: dict | None = None
@@ -575,13 +594,13 @@ def _align_glued(values: list[Token], width: int, identity: dict | None):
     if any(not r.isdigit() for r in runs):
         return [None] * width, "run-together figures mixed with blank marks", None
     if len(runs) == width and all(r == "0" or r[0] != "0" for r in runs):
-        return [_num(int(r), values[0].line) for r in runs], None, None  # every cell kept its boundary
+        return [_num(int(r)) for r in runs], None, None  # every cell kept its boundary
     if identity is None:
         return [None] * width, "figures run together with no cell boundaries and no identity to check a split", \
             None
     sols = identity_splits(runs, width, identity)
     if len(sols) == 1:
-        return [_num(v, values[0].line) for v in sols[0]], None, "figures run together, split by the row identities"
+        return [_num(v) for v in sols[0]], None, "figures run together, split by the row identities"
     if not sols:
         return [None] * width, "run-together figures: no split satisfies the row identities", None
     return [None] * width, AMBIGUOUS_SPLIT, None
@@ -609,16 +628,16 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
     if len(figures) <= width or any(group.tokens[i].glued for i in figures):
         return [group]
     lines: dict[int, list[Token]] = {}
-    for t in group.tokens:
-        lines.setdefault(t.line, []).append(t)
+    for t, line in zip(group.tokens, group.lines):
+        lines.setdefault(line, []).append(t)
     if len(lines) > 1 and any(len(v) > 1 for v in lines.values()):
         parts: list[_Group] = []
-        for toks in lines.values():
+        for line, toks in lines.items():
             if not _has_fig(toks):
                 continue
             first = not parts
             g = _Group(group.label_key if first else None, group.label_text if first else None, toks,
-                       inline=group.inline and first)
+                       [line] * len(toks), inline=group.inline and first)
             if not _aligns(toks, width):
                 g.stray = True
                 g.label_key = g.label_text = None
@@ -634,14 +653,13 @@ def _split_stacked(group: _Group, width: int) -> list[_Group]:
         return [group]
     cuts = []
     for k in range(width, len(figures), width):
-        last, first = group.tokens[figures[k - 1]], group.tokens[figures[k]]
-        if last.line == first.line:
+        if group.lines[figures[k - 1]] == group.lines[figures[k]]:
             return [group]
         cuts.append(figures[k])
     out, start = [], 0
     for n, cut in enumerate([*cuts, len(group.tokens)]):
         out.append(_Group(group.label_key if n == 0 else None, group.label_text if n == 0 else None,
-                          group.tokens[start:cut], inline=group.inline and n == 0))
+                          group.tokens[start:cut], group.lines[start:cut], inline=group.inline and n == 0))
         start = cut
     return out
 
@@ -811,8 +829,7 @@ def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, 
             ambiguous = ambiguous_by_position
     if ambiguous and column_identities:
         for i, split in _splits_by_columns(placed, ambiguous, specs, identity, column_identities).items():
-            line = ambiguous[i][0][0].line
-            placed[i] = [_num(v, line) for v in split]
+            placed[i] = [_num(v) for v in split]
             issues = [x for x in issues if x is not ambiguous[i][1]]
             issues.append(Issue("split_by_identity", f"{table_name} {specs[i].label}: figures run together, "
                                                      "split the one way the row and column identities allow"))
@@ -831,12 +848,7 @@ def _place_rows(groups: list[_Group], specs: list[RowSpec], table: ParsedTable, 
         table.units[spec.key] = [None if t is None else t.unit for t in cells]
 
 
-def _matcher(specs: list[RowSpec]):
-    return _cached_matcher(tuple(specs))
-
-
-@lru_cache(maxsize=64)
-def _cached_matcher(specs: tuple[RowSpec, ...]):
+def _row_matcher(specs: list[RowSpec]):
     """The first row whose keywords match a label; memoised, since labels repeat across documents."""
 
     matches_any = _any_spec_matches(specs)
@@ -854,6 +866,11 @@ def _cached_matcher(specs: tuple[RowSpec, ...]):
     return match
 
 
+# One matcher per table and edition, built at import: the spec lists are constants.
+_APPLICATION_MATCHERS = {"2021": _row_matcher(APPLICATION_ROWS_2021), "2019": _row_matcher(APPLICATION_ROWS_2019)}
+_ACTIVE_DISCLOSURE_MATCHERS = {edition: _row_matcher(specs) for edition, specs in ACTIVE_DISCLOSURE_ROWS.items()}
+
+
 class _Labels:
     """Positions and compact texts of a token list's labels, made once for the scans that look for a
     label (a third of the tokens are labels; the others need not be visited)."""
@@ -867,6 +884,10 @@ class _Labels:
     def between(self, start: int, stop: int) -> list[str]:
         """Compact texts of the labels at positions start <= i < stop."""
         return self.text[bisect_left(self.pos, start):bisect_left(self.pos, stop)]
+
+    def within(self, start: int, stop: int) -> list[int]:
+        """Positions of the labels at start <= i < stop, counted from start (in tokens[start:stop])."""
+        return [i - start for i in self.pos[bisect_left(self.pos, start):bisect_left(self.pos, stop)]]
 
 
 def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None, labels: _Labels | None = None
@@ -916,9 +937,9 @@ def _is_t4_header(label: str) -> bool:
     return "行政复议" in label or "结果维持" in label
 
 
-def read_applications(tokens: list[Token], labels: _Labels | None = None
+def read_applications(tokens: list[Token], lines: list[int], labels: _Labels | None = None
                       ) -> tuple[ParsedTable, int | None, int | None]:
-    """表三 and the token span it took (start, end)."""
+    """表三 and the token span it took (start, end); `lines` is the row of each token."""
     labels = labels or _Labels(tokens)
     # The table starts at the 本年新收 label nearest before the first 上年结转 label (prose before the
     # table may also mention 本年新收).
@@ -957,7 +978,7 @@ def read_applications(tokens: list[Token], labels: _Labels | None = None
         else "2019"
     specs = APPLICATION_ROWS_2021 if edition == "2021" else APPLICATION_ROWS_2019
     table = ParsedTable(edition, found=True)
-    _place_rows(_groups(span, _matcher(specs)), specs, table, "表三", T3_IDENTITY,
+    _place_rows(_groups(span, lines[start:stop], labels.within(start, stop), _APPLICATION_MATCHERS[edition]), specs, table, "表三", T3_IDENTITY,
                 application_column_identities(spec.key for spec in specs))
     return table, start, stop
 
@@ -981,8 +1002,9 @@ def _proceeding_of(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def read_reviews(tokens: list[Token], start: int, labels: _Labels | None = None) -> ParsedTable:
-    """表四: the 15 figures after its header (行政复议 … 总计), in one row or in three parts of five."""
+def read_reviews(tokens: list[Token], lines: list[int], start: int, labels: _Labels | None = None) -> ParsedTable:
+    """表四: the 15 figures after its header (行政复议 … 总计), in one row or in three parts of five;
+    `lines` is the row of each token."""
     labels = labels or _Labels(tokens)
     head = _find(tokens, _is_t4_header, start, labels=labels)
     if head is None:
@@ -994,7 +1016,7 @@ def read_reviews(tokens: list[Token], start: int, labels: _Labels | None = None)
     stop = len(tokens) if stop is None else stop
     width = len(REVIEW_COLUMNS)
     cells: list[Token | None] = [None] * width
-    groups = [g for g in _groups(tokens[head:stop], _proceeding_of) if _has_fig(g.tokens)]
+    groups = [g for g in _groups(tokens[head:stop], lines[head:stop], labels.within(head, stop), _proceeding_of) if _has_fig(g.tokens)]
     if not groups and any(t.kind == LABEL and re.search(r"\d{5,}", t.text) for t in tokens[head:stop]):
         table.unread = True
         table.issues.append(Issue("row_unalignable", "表四: figures printed inside a label with no separator; "
@@ -1058,8 +1080,10 @@ def _note_column(note: str | None, metrics: tuple[str, ...]) -> int | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def read_active_disclosure(tokens: list[Token], stop: int | None, labels: _Labels | None = None) -> ParsedTable:
-    """表二, between its first 第二十条/信息内容 header and 表三 (or the end)."""
+def read_active_disclosure(tokens: list[Token], lines: list[int], stop: int | None, labels: _Labels | None = None
+                           ) -> ParsedTable:
+    """表二, between its first 第二十条/信息内容 header and 表三 (or the end); `lines` is the row of
+    each token."""
     labels = labels or _Labels(tokens)
     stop = len(tokens) if stop is None else stop
     start = _find(tokens, lambda s: "第二十条" in s or s == "信息内容", 0, stop, labels=labels)
@@ -1088,7 +1112,7 @@ def read_active_disclosure(tokens: list[Token], stop: int | None, labels: _Label
             table.rows[spec.key] = [None] * spec.width
             table.units[spec.key] = [None] * spec.width
         return table
-    all_groups = _groups(span, _matcher(specs))
+    all_groups = _groups(span, lines[start:stop], labels.within(start, stop), _ACTIVE_DISCLOSURE_MATCHERS[edition])
     # Only labelled rows: 表二 rows have no fixed count of blank filler, so position is not trusted here.
     groups = [g for g in all_groups if g.label_key is not None]
     # Annotated figures standing alone ("22（其中修订16件）" pushed out of its row by a conversion).
@@ -1140,10 +1164,10 @@ class Tables:
 
 
 def read_tables(rows: Sequence[Sequence[str]]) -> Tables:
-    tokens = tokenize(rows)
+    tokens, lines = tokenize(rows)
     labels = _Labels(tokens)
-    applications, t3_start, t3_stop = read_applications(tokens, labels)
-    active = read_active_disclosure(tokens, t3_start, labels)
-    reviews = read_reviews(tokens, t3_stop if t3_stop is not None else 0, labels) if t3_stop is not None else \
+    applications, t3_start, t3_stop = read_applications(tokens, lines, labels)
+    active = read_active_disclosure(tokens, lines, t3_start, labels)
+    reviews = read_reviews(tokens, lines, t3_stop if t3_stop is not None else 0, labels) if t3_stop is not None else \
         ParsedTable(None)
     return Tables(active, applications, reviews)

@@ -68,7 +68,7 @@ def render_t3(rows: list[list[int]], sep: str = " | ") -> str:
     ("规章", LABEL, None, None),
 ])
 def test_classify(cell, kind, value, unit):
-    tok = classify(cell, 0)
+    tok = classify(cell)
     assert tok.kind == kind
     assert tok.value == value
     assert tok.unit == unit
