@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tasks.parse import parse_entries
+from tasks.parse_pool import parse_entries
 from tests.conftest import PEER, SEEDS, corpus_documents
 
 NOW = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)

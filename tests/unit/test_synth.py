@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from infra import synth
-from tasks.parse import parse_entries
+from tasks.parse_pool import parse_entries
 from tests.conftest import SCORER
 
 N = 50

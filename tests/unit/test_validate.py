@@ -9,7 +9,7 @@ import polars as pl
 from schemas.fields import FIELDS
 from schemas.rules import application_findings, quality_of, review_findings
 from schemas.tables import TABLES, arrow_schema, pandera_schema, polars_schema
-from tasks.parse import parse_entries
+from tasks.parse_pool import parse_entries
 from tasks.validate import validate_frames
 from tests.conftest import SEEDS, corpus_documents
 
