@@ -234,9 +234,13 @@ def parse_document(data: bytes, name: str, *, source_key: str = "", source_url: 
 
 
 def warm_up() -> None:
-    """Load the division table, OpenCC and the schemas now (~1.5 s), e.g. while a server starts."""
+    """Load the division table, OpenCC, the schemas and the pre-2019 patterns now (~1.5 s), e.g. while a
+    server starts."""
+    from schemas.legacy import compile_patterns
     from schemas.tables import TABLES, pandera_schema
+    from tasks.parsing import html  # noqa: F401 (imported by the first web page otherwise)
 
+    compile_patterns()
     text.normalise("測試")
     resolve_region(["北京市"], year=2024)
     for name in TABLES:
