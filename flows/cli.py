@@ -27,6 +27,7 @@ from flows.environment import (
     S3_DATA_DIR,
     SAMPLES,
     configure_prefect,
+    limit_malloc_arenas,
     prefect_api_for_workers,
     start_prefect_early,
     task_runner,
@@ -344,6 +345,7 @@ def region(
 
 
 def main() -> None:
+    limit_malloc_arenas()
     try:
         app()
     except KeyboardInterrupt:

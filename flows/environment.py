@@ -27,6 +27,22 @@ DEFAULT_BATCH_SIZE = 500
 BATCHES_IN_FLIGHT = 4
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """At most `arenas` glibc malloc arenas in this process and its children (MALLOC_ARENA_MAX).
+
+    A run's threads (staging, publishing, Prefect) each got an arena of their own, and memory freed in
+    them was not given back: `ogi run` on 30k documents peaked at 688 MB, 454 MB with two arenas (same
+    speed). Called first thing in `ogi`, before any thread exists; a no-op where libc is not glibc.
+    """
+    os.environ.setdefault("MALLOC_ARENA_MAX", str(arenas))  # children: workers, Prefect's server
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, int(os.environ["MALLOC_ARENA_MAX"]))  # -8: M_ARENA_MAX
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def configure_prefect() -> None:
     """Local Prefect with no server to set up (ephemeral), unless PREFECT_API_URL points at one."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
