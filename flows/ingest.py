@@ -15,6 +15,7 @@ from prefect import flow
 from flows import progress
 from flows.environment import BATCHES_IN_FLIGHT, DEFAULT_BATCH_SIZE
 from tasks.batch import ingest_batch
+from tasks.parse_pool import stop_workers
 from tasks.parsing import document
 from tasks.publish import (
     clean_run,
@@ -41,6 +42,7 @@ def ingest_batches(source: str, run_prefix: str, batch_size: int, settings: S3Se
     prefixes = progress.bounded(
         lambda b: ingest_batch.submit(batches[b], b, source, run_prefix, settings, skip_state),
         range(len(batches)), BATCHES_IN_FLIGHT, "parse")
+    stop_workers()  # nothing more to parse in this run: their memory is not held through publishing
     return split_by_year(prefixes, run_prefix, settings)
 
 
