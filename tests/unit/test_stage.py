@@ -83,3 +83,17 @@ def test_same_bytes_in_two_batches_are_one_document(tmp_path, settings, raw):
     rid = hashlib.sha256(seeds[0].read_bytes()).hexdigest()
     # its rows once (the first batch's), not twice
     assert published.filter(pl.col("report_id") == rid).height == one_batch.filter(pl.col("report_id") == rid).height > 0
+
+
+def test_a_source_in_object_storage_is_listed_and_staged(settings, raw):
+    """Workers on other machines read an s3:// source themselves (README, Scale-out on Dask)."""
+    seeds = corpus_documents(SEEDS)[:2]
+    raw.client.create_bucket(Bucket="crawl-unit")
+    for path in seeds:
+        raw.client.put_object(Bucket="crawl-unit", Key=f"2024/{path.name}", Body=path.read_bytes())
+    raw.client.put_object(Bucket="crawl-unit", Key="2024/x.gold.json", Body=b"{}")  # labels are not documents
+    keys = list_documents.fn("s3://crawl-unit/2024", settings)
+    assert sorted(keys) == sorted(p.name for p in seeds)
+    staged = stage_batch(keys, "s3://crawl-unit/2024", "runs/unit-s3", settings)
+    assert sorted(e["source_name"] for e in staged.entries) == sorted(p.name for p in seeds)
+    assert all(raw.exists(e["raw_key"]) and staged.documents[e["raw_key"]] for e in staged.entries)
