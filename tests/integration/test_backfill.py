@@ -187,3 +187,45 @@ def test_ogi_backfill_command(runs, environment, source):
     reports = read(runs["warehouse"], "reports")
     assert reports.filter(pl.col("year") == 2020)["parser_version"].to_list() == [PARSER_VERSION]
     assert set(reports.filter(pl.col("year") != 2020)["parser_version"]) == {BUMPED}
+
+
+def test_bounded_keeps_at_most_limit_tasks_in_flight(environment):
+    """The flows submit batches through progress.bounded: never more than `limit` at once (memory stays
+    flat whatever the corpus size), results in submission order, each completion reported."""
+    import threading
+    import time
+
+    from prefect import flow, task
+
+    from flows import progress
+
+    lock = threading.Lock()
+    running: set[int] = set()
+    peak = [0]
+    seen = []
+
+    @task
+    def work(i: int) -> int:
+        with lock:
+            running.add(i)
+            peak[0] = max(peak[0], len(running))
+        time.sleep(0.3 if i % 2 else 0.1)
+        with lock:
+            running.discard(i)
+        return i * 10
+
+    @flow
+    def batches() -> list[int]:
+        return progress.bounded(work.submit, list(range(7)), 3, "parse")
+
+    class Listener:
+        def start(self, step, total):
+            seen.append((step, total))
+
+        def advance(self, step):
+            seen.append(step)
+
+    with progress.reporting_to(Listener()):
+        assert batches() == [0, 10, 20, 30, 40, 50, 60]
+    assert peak[0] == 3
+    assert seen == [("parse", 7)] + ["parse"] * 7
