@@ -47,6 +47,7 @@ def configure_prefect() -> None:
     """Local Prefect with no server to set up (ephemeral), unless PREFECT_API_URL points at one."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # nor the SDK's telemetry: a pipeline reports to no one
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
