@@ -24,9 +24,11 @@ from schemas.tables import FIGURE_TABLES, TABLES, polars_schema
 from tasks.batch import SKIPPED
 from tasks.stage import NETWORK_RETRIES, network_error, update_state, wait_all
 from tasks.storage import IO_THREADS, S3Settings, Store, open_store, raw_store, read_parquet, write_parquet
-from tasks.warehouse import PART_FILE, publish_table, read_partition
+from tasks.warehouse import PART_FILE, partition_values, publish_table, read_partition
 
 YEAR_TABLES = ("reports", *FIGURE_TABLES)
+# Provinces whose partitions of one table are published together (memory: their share of a year's rows).
+PROVINCES_AT_ONCE = 8
 
 
 def run_summary(reports: pl.DataFrame, quarantine: pl.DataFrame) -> dict:
@@ -58,8 +60,8 @@ def merge_summaries(summaries: list[dict]) -> dict:
     }
 
 
-def _read(raw: Store, key: str, table: str) -> pl.DataFrame:
-    return pl.from_arrow(read_parquet(raw, key)).cast(polars_schema(table)) if key else \
+def _read(raw: Store, key: str, table: str, filters: list | None = None) -> pl.DataFrame:
+    return pl.from_arrow(read_parquet(raw, key, filters=filters)).cast(polars_schema(table)) if key else \
         pl.DataFrame(schema=polars_schema(table))
 
 
@@ -178,21 +180,38 @@ def publish_year_partitions(year: int, year_prefix: str | None, parsed_key: str,
     """
     raw = raw_store(settings)
     parsed = pl.from_arrow(read_parquet(raw, parsed_key))["report_id"]
-
-    def rows(table: str) -> pl.DataFrame:
-        return _in_provinces(_read(raw, f"{year_prefix}/{table}.parquet" if year_prefix else "", table), provinces)
-
     quarantine = pl.DataFrame(schema=polars_schema("quarantine"))
-    if parsed.is_empty():
-        return run_summary(rows("reports"), quarantine)  # nothing was (re)parsed: nothing changes
+
+    def provinces_in(table: str) -> list[str]:
+        if not year_prefix:
+            return []
+        present = pl.from_arrow(read_parquet(raw, f"{year_prefix}/{table}.parquet", columns=["province"]))
+        return sorted(p for p in present["province"].unique().to_list() if provinces is None or p in provinces)
+
+    def rows(table: str, chunk: list[str]) -> pl.DataFrame:
+        return _read(raw, f"{year_prefix}/{table}.parquet", table, [("province", "in", chunk)]) if chunk else \
+            pl.DataFrame(schema=polars_schema(table))
+
+    if parsed.is_empty():  # nothing was (re)parsed: nothing changes
+        return run_summary(rows("reports", provinces_in("reports")), quarantine)
     store = open_store(warehouse, settings)
     replaced = set(parsed.to_list())
-    scan = [f"year={year}/province={p}/" for p in provinces] if provinces is not None else [f"year={year}/"]
-    for table in YEAR_TABLES:  # one table at a time: a national year's tables are not all held at once
-        frame = rows(table)
-        publish_table(store, table, frame, replaced, [f"{table}/{prefix}" for prefix in scan])
-        if table == "reports":
-            reports = frame.select("report_id", "province", "year", "quality")
+    reports = []
+    # One table, and a few provinces, at a time: a national year's rows are never all held at once.
+    for table in YEAR_TABLES:
+        present = provinces_in(table)
+        for start in range(0, len(present), PROVINCES_AT_ONCE):
+            frame = rows(table, present[start:start + PROVINCES_AT_ONCE])
+            publish_table(store, table, frame, replaced)
+            if table == "reports":
+                reports.append(frame.select("report_id", "province", "year", "quality"))
+        # The other partitions in scope may hold rows of re-parsed documents that moved to another
+        # partition or year (a better region resolution, a corrected year): those rows go.
+        others = [f"{table}/year={year}/province={p}/" for p in (provinces if provinces is not None else
+                  sorted({partition_values(k)["province"] for k in store.list(f"{table}/year={year}/")}))
+                  if p not in present]
+        publish_table(store, table, rows(table, []), replaced, others)
+    reports = pl.concat(reports) if reports else rows("reports", []).select("report_id", "province", "year", "quality")
     update_state(raw, f"{state}/year={year}.parquet", parsed, reports, provinces)
     return run_summary(reports, quarantine)
 

@@ -298,8 +298,9 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
-def read_parquet(store: Store, key: str, columns: list[str] | None = None) -> pa.Table:
-    return pq.read_table(io.BytesIO(store.get(key)), columns=columns)
+def read_parquet(store: Store, key: str, columns: list[str] | None = None, filters: list | None = None) -> pa.Table:
+    """`filters` as pyarrow.parquet.read_table's, e.g. [("province", "in", ["32", "33"])]."""
+    return pq.read_table(io.BytesIO(store.get(key)), columns=columns, filters=filters)
 
 
 def write_parquet(store: Store, key: str, table: pa.Table) -> None:

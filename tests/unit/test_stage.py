@@ -5,38 +5,14 @@ from __future__ import annotations
 import hashlib
 
 import polars as pl
-import pytest
 
 from tasks.batch import ingest_batch
 from tasks.publish import split_by_year
 from tasks.stage import MAX_DOCUMENT_BYTES, list_documents, stage_batch
-from tasks.storage import S3Settings, S3Store, decode_meta, read_parquet
+from tasks.storage import decode_meta, read_parquet
 from tests.conftest import SEEDS, corpus_documents
 
 ODD_NAMES = ["报告 (终稿) 2024.txt", "ctrl\x07char.txt", "sp  aces .txt", "..tricky..txt"]
-
-
-@pytest.fixture(scope="module")
-def settings():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield S3Settings(endpoint_url=f"http://{host}:{port}", bucket="stage-unit")
-    server.stop()
-
-
-@pytest.fixture()
-def raw(settings, monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    store = S3Store(settings.bucket, "", settings)
-    try:
-        store.client.create_bucket(Bucket=settings.bucket)
-    except store.client.exceptions.BucketAlreadyOwnedByYou:
-        pass
-    return store
 
 
 def test_odd_names_huge_files_and_duplicates(tmp_path, settings, raw):
