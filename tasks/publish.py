@@ -276,12 +276,17 @@ def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.D
             issue = {"code": f.code, "detail": f.detail}
             found.setdefault(p["report_id"], []).append(issue)
             found.setdefault(p["report_id_prev"], []).append(issue)
-    def merged(rid: str, issues: list[dict]) -> list[dict]:
-        return [i for i in issues if i["code"] != CARRY_OVER_CODE] + found.get(rid, [])
-    return reports.with_columns(
-        pl.struct("report_id", "issues").map_elements(
-            lambda r: merged(r["report_id"], r["issues"] or []), return_dtype=reports.schema["issues"])
-        .alias("issues"))
+    # Only reports that carry such a warning now, or get one, change: the others are not touched (a
+    # national year's reports are not all turned into Python objects).
+    dtype = reports.schema["issues"]
+    warned = pl.col("issues").list.eval(pl.element().struct.field("code") == CARRY_OVER_CODE).list.any()
+    changing = reports.filter(warned.fill_null(False) | pl.col("report_id").is_in(list(found))) \
+        .select("report_id", "issues")
+    new_issues = [[i for i in (issues or []) if i["code"] != CARRY_OVER_CODE] + found.get(rid, [])
+                  for rid, issues in changing.iter_rows()]
+    changed = changing.with_columns(pl.Series("new_issues", new_issues, dtype=dtype)).select("report_id", "new_issues")
+    return (reports.join(changed, on="report_id", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("new_issues", "issues").alias("issues")).drop("new_issues"))
 
 
 def _year_rows(store: Store, table: str, year: int, columns: list[str], keep: pl.Expr | None = None) -> pl.DataFrame:
@@ -315,8 +320,10 @@ def cross_year_checks(years: list[int], warehouse: str, settings: S3Settings) ->
         applications = pl.concat([_year_rows(store, "applications", y, app_columns, carry)
                                   for y in (year - 1, year, year + 1)])
         checked = cross_year_issues(around, applications).head(reports.height)  # this year's rows come first
-        changed = [a["report_id"] for a, b in zip(reports.iter_rows(named=True), checked.iter_rows(named=True))
-                   if (a["issues"] or []) != (b["issues"] or [])]
+        empty = pl.lit([], dtype=reports.schema["issues"])
+        differs = pl.DataFrame({"before": reports["issues"], "after": checked["issues"]}).select(
+            pl.col("before").fill_null(empty) != pl.col("after").fill_null(empty)).to_series()
+        changed = reports.filter(differs)["report_id"].to_list()
         if changed:
             publish_table(store, "reports", checked.filter(pl.col("report_id").is_in(changed)), set(changed))
         changed_total += len(changed)
