@@ -139,19 +139,22 @@ def _tables_inside(node, page: _Page) -> bool:
     return node.mem_id in page.holds_table
 
 
-def _rows(table):
+def _rows(table) -> list:
     """The <tr> of this table (not of nested tables), in order."""
-    out = []
-
-    def walk(node) -> None:
-        for ch in _children(node):
-            if ch.tag == "tr":
-                out.append(ch)
-            elif ch.tag in ("thead", "tbody", "tfoot"):
-                walk(ch)
-
-    walk(table)
+    out: list = []
+    _add_rows(table, out)
     return out
+
+
+def _add_rows(node, out: list) -> None:
+    """Appends node's <tr> to out, through thead/tbody/tfoot. Not a closure: a recursive inner function
+    is a reference cycle, which kept the rows, and through them the whole lexbor document, alive until
+    the next garbage collection."""
+    for ch in _children(node):
+        if ch.tag == "tr":
+            out.append(ch)
+        elif ch.tag in ("thead", "tbody", "tfoot"):
+            _add_rows(ch, out)
 
 
 def _emit(node, out: _Lines) -> None:
