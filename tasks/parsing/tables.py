@@ -72,9 +72,9 @@ def classify(cell: str) -> Token:
     return _token(cell.strip())
 
 
-@lru_cache(maxsize=1 << 16)  # cells repeat ("0", row labels): one token per distinct text
 def _token(text: str) -> Token:
-    """The token of a stripped cell text."""
+    """The token of a stripped cell text. Not memoised: it is asked only for a cell _separated_cell has
+    not seen (0.2% hits over 30k documents, for a cache of 65k entries the collector walked)."""
     if not text:
         return Token(EMPTY, text)
     if text in _BLANK_MARKS:
