@@ -39,13 +39,14 @@ def main() -> int:
     ap.add_argument("--synth", type=Path, default=None, help="also parse this synthetic corpus, once each")
     args = ap.parse_args()
 
-    from tasks.parsing.document import parse_document, warm_up
+    from tasks.parse_pool import warm_worker
+    from tasks.parsing.document import parse_document
 
     paths = corpus_documents(SEEDS) + corpus_documents(PEER)
     docs = [(p.name, p.read_bytes()) for p in paths]
     pdfs = [d for d in docs if d[1][:5] == b"%PDF-"]
     texts = [d for d in docs if d[1][:5] != b"%PDF-"]
-    warm_up()  # what every parse worker does first: division table, OpenCC, schemas, patterns
+    warm_worker()  # what every parse worker does first: division table, OpenCC, schemas, patterns; its GC settings
     _parse_all(docs[:2], parse_document)
     groups = [("text+HTML", texts, args.rounds), ("PDF", pdfs, args.pdf_rounds)]
     if args.synth:

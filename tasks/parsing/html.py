@@ -139,19 +139,22 @@ def _tables_inside(node, page: _Page) -> bool:
     return node.mem_id in page.holds_table
 
 
-def _rows(table):
+def _rows(table) -> list:
     """The <tr> of this table (not of nested tables), in order."""
-    out = []
-
-    def walk(node) -> None:
-        for ch in _children(node):
-            if ch.tag == "tr":
-                out.append(ch)
-            elif ch.tag in ("thead", "tbody", "tfoot"):
-                walk(ch)
-
-    walk(table)
+    out: list = []
+    _add_rows(table, out)
     return out
+
+
+def _add_rows(node, out: list) -> None:
+    """Appends node's <tr> to out, through thead/tbody/tfoot. Not a closure: a recursive inner function
+    is a reference cycle, which kept the rows, and through them the whole lexbor document, alive until
+    the next garbage collection."""
+    for ch in _children(node):
+        if ch.tag == "tr":
+            out.append(ch)
+        elif ch.tag in ("thead", "tbody", "tfoot"):
+            _add_rows(ch, out)
 
 
 def _emit(node, out: _Lines) -> None:
@@ -266,11 +269,25 @@ def _declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
+def _utf8_page(data: bytes) -> bytes:
+    """The page as the UTF-8 bytes lexbor parses: a UTF-8 page (no BOM) as it is, any other decoded
+    (decode_bytes) and encoded as selectolax encodes a str. A UTF-8 page handed over as a str was
+    decoded only for selectolax to encode it again (~20 µs a page)."""
+    if not data.startswith(b"\xef\xbb\xbf"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return data
+    return decode_bytes(data, _declared_charset(data)).encode("utf-8", "ignore")
+
+
 def text_from_html(data: bytes) -> str:
     """The page's text: title, metadata lines, then the article with tables as " | " rows."""
     from selectolax.lexbor import LexborHTMLParser
 
-    doc = LexborHTMLParser(decode_bytes(data, _declared_charset(data)))
+    doc = LexborHTMLParser(_utf8_page(data))
     lines: list[str] = []
     title = doc.css_first("title")
     if title is not None:

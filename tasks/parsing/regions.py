@@ -537,7 +537,9 @@ def _scan(s: str, year: int) -> _Parse:
     return _Parse(s, state, tuple(tokens), township, vintage, tuple(notes), paired, paired_units)
 
 
-@functools.lru_cache(maxsize=65536)
+# Body names rarely repeat across documents: 65k entries (~780 bytes each, ~50 MB once full) had 11% hits
+# over the 100k corpus, saving ~0.3% of its parse time; 4k entries hold ~3 MB.
+@functools.lru_cache(maxsize=1 << 12)
 def _parse_name(raw: str, year: int) -> _Parse:
     s = _normalize(raw)
     p = _scan(_strip_prefixes(s), year)

@@ -80,12 +80,24 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_SCRIPT_CHUNK = 256  # characters compared at a time by detect_script
+
+
 def detect_script(raw: str, simplified: str, pinyin_count: int) -> str:
     """`traditional` when the source was written in Traditional characters."""
     if len(raw) != len(simplified):
         changed = abs(len(raw) - len(simplified))
+    elif raw == simplified:
+        changed = 0
     else:
-        changed = 0 if raw == simplified else sum(map(operator.ne, raw, simplified))
+        # Counted a chunk at a time: more than 5% of all the characters changed is more than 5% of the
+        # CJK ones (below), so Traditional text (a fifth or more changes) is settled within its first quarter.
+        changed = 0
+        for start in range(0, len(raw), _SCRIPT_CHUNK):
+            end = start + _SCRIPT_CHUNK
+            changed += sum(map(operator.ne, raw[start:end], simplified[start:end]))
+            if changed >= 2 and changed / len(raw) > 0.05 and _CJK.search(raw):
+                return "traditional"
     if changed < 2 and pinyin_count < 5:
         return "simplified"  # whatever the count of CJK characters: skip counting them
     cjk = sum(map(len, _CJK_RUN.findall(raw)))
