@@ -4,8 +4,9 @@
 
 One run measures, on the same N documents:
 
-1. parse-only: `parse_document` over every document in this process, single-threaded: documents per
-   CPU-second (docs/s/core), and the loop's wall time (the bare library loop);
+1. parse-only: `parse_document` over every document in this process, single-threaded, warmed up as a
+   parse worker is: documents per CPU-second (docs/s/core), and the loop's wall time (the bare library
+   loop);
 2. end to end: the real `ogi run` in a subprocess, staging into a local SeaweedFS server started here
    (OGI_S3_ENDPOINT), parsing, validating and publishing to a fresh warehouse: wall time, documents/s,
    the orchestration overhead (end-to-end time / bare loop time), and the peak RSS of the `ogi run`
@@ -77,7 +78,10 @@ def parse_only(corpus: Path, names: list[str]) -> dict:
     from infra import synth
     from tasks.parsing.document import Unparseable, parse_document
 
-    # Warm-up on other documents: imports, the division table, OpenCC, compiled regexes.
+    # Warmed up as a parse worker is (tables, OpenCC, patterns, its GC settings), then a few other documents.
+    from tasks.parse_pool import warm_worker
+
+    warm_worker()
     for doc in synth.documents(8, seed=987654, gold_sample=0):
         with contextlib.suppress(Unparseable):
             parse_document(doc.data, doc.name)
