@@ -249,14 +249,13 @@ def cross_year_issues(reports: pl.DataFrame, applications: pl.DataFrame) -> pl.D
     has several reports of one body the pair is ambiguous and not checked. Both reports of a
     mismatching pair carry the warning.
     """
-    body = _BODY
     cols = list(APPLICANTS)
-    unique = reports.filter(pl.col("organization").is_not_null()).filter(pl.len().over(body + ["year"]) == 1)
+    unique = reports.filter(pl.col("organization").is_not_null()).filter(pl.len().over(_BODY + ["year"]) == 1)
     rows = applications.filter(pl.col("outcome").is_in(["carried_over", "carried_forward"]))
     pairs = (
-        unique.select("report_id", "year", *body)
-        .join(unique.select("report_id", "year", *body).with_columns(pl.col("year") + 1),
-              on=[*body, "year"], suffix="_prev")
+        unique.select("report_id", "year", *_BODY)
+        .join(unique.select("report_id", "year", *_BODY).with_columns(pl.col("year") + 1),
+              on=[*_BODY, "year"], suffix="_prev")
     )
     # Each pair's first 上年结转 row (its report) and first 结转下年度 row (the previous report), by joins:
     # a filter per pair would be quadratic in a national year's documents.
@@ -308,16 +307,32 @@ def cross_year_checks(years: list[int], warehouse: str, settings: S3Settings) ->
     store = open_store(warehouse, settings)
     carry = pl.col("outcome").is_in(["carried_over", "carried_forward"])
     app_columns = ["report_id", "year", "province", "outcome", *APPLICANTS]
+    body_columns = ["report_id", "year", *_BODY]
+    # Years are checked in order, so each year's bodies and carry-over rows are read once and kept
+    # while the years next to it are checked (issue rewrites change neither).
+    bodies: dict[int, pl.DataFrame] = {}
+    carried: dict[int, pl.DataFrame] = {}
+
+    def window(cache: dict[int, pl.DataFrame], y: int, read) -> pl.DataFrame:
+        if y not in cache:
+            cache[y] = read(y)
+        return cache[y]
+
     changed_total = 0
     for year in sorted({y + d for y in years for d in (-1, 0, 1)}):
+        for cache in (bodies, carried):
+            for old in [y for y in cache if y < year - 1]:
+                del cache[old]
         reports = _year_rows(store, "reports", year, TABLES["reports"].columns)
+        bodies[year] = reports.select(body_columns)
         if reports.is_empty():
             continue
-        neighbours = [_year_rows(store, "reports", y, ["report_id", "year", *_BODY]) for y in (year - 1, year + 1)]
+        neighbours = [window(bodies, y, lambda y: _year_rows(store, "reports", y, body_columns))
+                      for y in (year - 1, year + 1)]
         around = pl.concat([reports, *[n.with_columns(pl.lit(None, dtype=dtype).alias(c)
                                                       for c, dtype in reports.schema.items() if c not in n.columns)
                                        .select(reports.columns) for n in neighbours]])
-        applications = pl.concat([_year_rows(store, "applications", y, app_columns, carry)
+        applications = pl.concat([window(carried, y, lambda y: _year_rows(store, "applications", y, app_columns, carry))
                                   for y in (year - 1, year, year + 1)])
         checked = cross_year_issues(around, applications).head(reports.height)  # this year's rows come first
         empty = pl.lit([], dtype=reports.schema["issues"])
