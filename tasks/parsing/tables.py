@@ -40,7 +40,7 @@ from schemas.layouts import (
     RowSpec,
 )
 from schemas.rules import application_column_identities
-from tasks.parsing.text import compact
+from tasks.parsing.text import compact, compact_text
 
 # ---------------------------------------------------------------------------------------------
 # Tokens
@@ -153,6 +153,8 @@ def _glue_evidence(cell: str) -> int:
     followed by 7+ digits (is_glued's answer is "that anywhere, or 3+ labels over the document")."""
     if not _GLUE_END.search(cell) or not _GLUE_HINT.search(cell):  # the rarer one first
         return 0
+    if not _T3_WORD.search(compact_text(cell)):  # no 表三 label anywhere in it (prose paragraphs)
+        return 0
     pieces = glued_pieces(cell)
     labels = 0
     for n, ((k1, t1), (k2, t2)) in enumerate(pairwise(pieces)):
@@ -213,6 +215,26 @@ def _any_spec_matches(specs: list[RowSpec]):
 
 
 _matches_any_t3_spec = _any_spec_matches(_all_t3_specs())
+
+
+def _t3_words() -> re.Pattern:
+    """Words one of which every 表三 label holds: the keywords, and the word each full-label pattern
+    ends with ("总计", "其他": a fullmatch needs it).
+
+    A label that is part of a cell is, compacted, part of the compacted cell: a cell without any of
+    these holds no 表三 label.
+    """
+    words = [k for s in _all_t3_specs() for k in s.keywords]
+    for s in _all_t3_specs():
+        if s.pattern is not None:
+            ending = re.search(r"[\u3400-\u9fff]+$", s.pattern)
+            if ending is None or "|" in s.pattern:
+                raise ValueError(f"a 表三 pattern must end in a plain word: {s.pattern}")
+            words.append(ending.group())
+    return re.compile("|".join(map(re.escape, dict.fromkeys(words))))
+
+
+_T3_WORD = _t3_words()
 
 
 @lru_cache(maxsize=1 << 16)
