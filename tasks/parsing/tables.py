@@ -40,7 +40,7 @@ from schemas.layouts import (
     RowSpec,
 )
 from schemas.rules import application_column_identities
-from tasks.parsing.text import compact, compact_text
+from tasks.parsing.text import LABEL_JUNK, compact
 
 # ---------------------------------------------------------------------------------------------
 # Tokens
@@ -153,7 +153,7 @@ def _glue_evidence(cell: str) -> int:
     followed by 7+ digits (is_glued's answer is "that anywhere, or 3+ labels over the document")."""
     if not _GLUE_END.search(cell) or not _GLUE_HINT.search(cell):  # the rarer one first
         return 0
-    if not _T3_WORD.search(compact_text(cell)):  # no 表三 label anywhere in it (prose paragraphs)
+    if not _T3_WORD.search(cell):  # no 表三 label anywhere in it (prose paragraphs)
         return 0
     pieces = glued_pieces(cell)
     labels = 0
@@ -222,7 +222,7 @@ def _t3_words() -> re.Pattern:
     ends with ("总计", "其他": a fullmatch needs it).
 
     A label that is part of a cell is, compacted, part of the compacted cell: a cell without any of
-    these holds no 表三 label.
+    these (compact_text's junk allowed between their characters) holds no 表三 label.
     """
     words = [k for s in _all_t3_specs() for k in s.keywords]
     for s in _all_t3_specs():
@@ -231,7 +231,8 @@ def _t3_words() -> re.Pattern:
             if ending is None or "|" in s.pattern:
                 raise ValueError(f"a 表三 pattern must end in a plain word: {s.pattern}")
             words.append(ending.group())
-    return re.compile("|".join(map(re.escape, dict.fromkeys(words))))
+    # Searched in the cell as it is: compact_text's junk may come between a word's characters.
+    return re.compile("|".join((LABEL_JUNK + "*").join(map(re.escape, w)) for w in dict.fromkeys(words)))
 
 
 _T3_WORD = _t3_words()

@@ -199,13 +199,11 @@ def normalise(raw: str) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), script
 
 
-_LABEL_JUNK = re.compile(r"[\s|\"'“”‘’「」『』]+")
+LABEL_JUNK = r"[\s|\"'“”‘’「」『』]"  # one character compact() removes
+_LABEL_JUNK = re.compile(LABEL_JUNK + "+")
 
 
-def compact_text(text: str) -> str:
+@lru_cache(maxsize=1 << 16)  # row labels repeat across documents of one template
+def compact(label: str) -> str:
     """A label with whitespace, pipes and quotes removed, for keyword matching."""
-    return _LABEL_JUNK.sub("", text)
-
-
-# Row labels repeat across documents of one template; prose that is compacted once uses compact_text.
-compact = lru_cache(maxsize=1 << 16)(compact_text)
+    return _LABEL_JUNK.sub("", label)
