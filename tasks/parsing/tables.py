@@ -21,11 +21,11 @@ published.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise, product
+from itertools import accumulate, pairwise, product
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -265,14 +265,22 @@ def _separated_cell(cell: str) -> tuple[tuple[Token, ...], int]:
 @lru_cache(maxsize=1 << 16)  # rows repeat too ("0" alone, headings, label rows)
 def _separated_row(cells: tuple[str, ...]) -> tuple[tuple[Token, ...], int, str | None]:
     """(tokens, glue evidence, the row joined if it is a note line) of one row."""
-    tokens: list[Token] = []
-    evidence = 0
-    for cell in cells:
-        cell_tokens, glue = _separated_cell(cell)
-        tokens.extend(cell_tokens)
-        evidence += glue
-    joined = "".join(cells).replace(" ", "")
-    return tuple(tokens), evidence, joined if _NOTE_LINE.match(joined) else None
+    if len(cells) == 1:  # a line of prose, a heading, one cell per line
+        tokens, evidence = _separated_cell(cells[0])
+        joined = cells[0]
+    else:
+        cell_tokens: list[Token] = []
+        evidence = 0
+        for cell in cells:
+            toks, glue = _separated_cell(cell)
+            cell_tokens.extend(toks)
+            evidence += glue
+        tokens = tuple(cell_tokens)
+        joined = "".join(cells)
+    if "(" not in joined and "（" not in joined:  # what _NOTE_LINE needs
+        return tokens, evidence, None
+    joined = joined.replace(" ", "")
+    return tokens, evidence, joined if _NOTE_LINE.match(joined) else None
 
 
 def tokenize(rows: Sequence[Sequence[str]]) -> tuple[list[Token], list[int]]:
@@ -901,11 +909,32 @@ class _Labels:
     """Positions and compact texts of a token list's labels, made once for the scans that look for a
     label (a third of the tokens are labels; the others need not be visited)."""
 
-    __slots__ = ("pos", "text")
+    __slots__ = ("pos", "text", "joined", "offsets")
 
     def __init__(self, tokens: list[Token]) -> None:
         self.pos = [i for i, t in enumerate(tokens) if t.kind == LABEL]
         self.text = [compact(tokens[i].text) for i in self.pos]
+        # The texts one per line (a compact label has no line break): a word is looked for in all of
+        # them by one str.find, and the label it is in found by bisection on where each starts.
+        self.joined = "\n".join(self.text)
+        self.offsets = list(accumulate(map((1).__add__, map(len, self.text)), initial=0))
+
+    def first_with(self, words: tuple[str, ...], start: int, stop: int | None) -> int | None:
+        """Position of the first label at start <= i < stop that holds one of `words`."""
+        k = bisect_left(self.pos, start)
+        if k == len(self.pos):
+            return None
+        at = self.offsets[k]
+        hits = [p for w in words if (p := self.joined.find(w, at)) >= 0]
+        if not hits:
+            return None
+        i = self.pos[bisect_right(self.offsets, min(hits)) - 1]
+        return i if stop is None or i < stop else None
+
+    def last_with(self, word: str, stop: int) -> int | None:
+        """Position of the last label at i < stop that holds `word`."""
+        p = self.joined.rfind(word, 0, self.offsets[bisect_left(self.pos, stop)])
+        return None if p < 0 else self.pos[bisect_right(self.offsets, p) - 1]
 
     def between(self, start: int, stop: int) -> list[str]:
         """Compact texts of the labels at positions start <= i < stop."""
@@ -918,9 +947,13 @@ class _Labels:
 
 def _find(tokens: list[Token], pred, start: int = 0, stop: int | None = None, labels: _Labels | None = None
           ) -> int | None:
+    """The first label at start <= i < stop for which pred(compact text) holds; `pred` may be a tuple
+    of words instead (a label holding one of them)."""
     end = len(tokens) if stop is None else stop
     if labels is None:
         labels = _Labels(tokens)
+    if isinstance(pred, tuple):
+        return labels.first_with(pred, start, end)
     pos, text = labels.pos, labels.text
     for k in range(bisect_left(pos, start), len(pos)):
         i = pos[k]
@@ -947,20 +980,13 @@ def _followed_by_cells(tokens: list[Token], i: int, width: int = 7) -> bool:
 # 表三
 
 
-def _is_t3_start(label: str) -> bool:
-    return "本年新收" in label
-
-
-def _is_t3_end(label: str) -> bool:
-    return "结转下年度" in label or "结转下一年" in label or "下年度继续办理" in label
+_T3_START = "本年新收"
+_T3_END = ("结转下年度", "结转下一年", "下年度继续办理")  # a label holding one of these ends 表三
+_T4_HEADER = ("行政复议", "结果维持")  # a label holding one of these is 表四's header
 
 
 _T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果", "维持", "纠正", "尚未审结", "总计", "直接起诉", "复议后起诉",
                     "其他结果")
-
-
-def _is_t4_header(label: str) -> bool:
-    return "行政复议" in label or "结果维持" in label
 
 
 def read_applications(tokens: list[Token], lines: list[int], labels: _Labels | None = None
@@ -969,30 +995,24 @@ def read_applications(tokens: list[Token], lines: list[int], labels: _Labels | N
     labels = labels or _Labels(tokens)
     # The table starts at the 本年新收 label nearest before the first 上年结转 label (prose before the
     # table may also mention 本年新收).
-    second = _find(tokens, lambda s: "上年结转" in s, labels=labels)
-    start = None
-    limit = second if second is not None else len(tokens)
-    for i, label in zip(labels.pos, labels.text):
-        if i >= limit:
-            break
-        if _is_t3_start(label):
-            start = i
+    second = _find(tokens, ("上年结转",), labels=labels)
+    start = labels.last_with(_T3_START, second if second is not None else len(tokens))
     if start is None:
-        start = _find(tokens, _is_t3_start, labels=labels)
+        start = _find(tokens, (_T3_START,), labels=labels)
     if start is None:
         return ParsedTable(None), None, None
     # The table ends after the figures of the 结转下年度 row, i.e. the first 结转下年度 label followed by
     # cells (a column header "结转下年度" printed under a wrong header row is not the row), or at 表四.
-    t4 = _find(tokens, _is_t4_header, start + 1, labels=labels)
+    t4 = _find(tokens, _T4_HEADER, start + 1, labels=labels)
     end_label = None
     i = start
     while True:
-        i = _find(tokens, _is_t3_end, i + 1, t4, labels=labels)
+        i = _find(tokens, _T3_END, i + 1, t4, labels=labels)
         if i is None or _followed_by_cells(tokens, i):
             end_label = i
             break
     if end_label is None:
-        end_label = _find(tokens, _is_t3_end, start + 1, t4, labels=labels)
+        end_label = _find(tokens, _T3_END, start + 1, t4, labels=labels)
     if end_label is not None:
         stop = _find(tokens, lambda s: True, end_label + 1, labels=labels)
         stop = len(tokens) if stop is None else stop
@@ -1032,7 +1052,7 @@ def read_reviews(tokens: list[Token], lines: list[int], start: int, labels: _Lab
     """表四: the 15 figures after its header (行政复议 … 总计), in one row or in three parts of five;
     `lines` is the row of each token."""
     labels = labels or _Labels(tokens)
-    head = _find(tokens, _is_t4_header, start, labels=labels)
+    head = _find(tokens, _T4_HEADER, start, labels=labels)
     if head is None:
         return ParsedTable(None)
     table = ParsedTable("2021", found=True)
