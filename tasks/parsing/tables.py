@@ -79,7 +79,7 @@ def _token(text: str) -> Token:
         return Token(EMPTY, text)
     if text in _BLANK_MARKS:
         return Token(BLANK, text)
-    m = _NUMBER.match(text)
+    m = _NUMBER.match(text) if text[0].isdecimal() or text[0] in "+-" else None  # (a figure starts so)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "")
         value = float(digits + (m.group("frac") or ""))
