@@ -49,15 +49,17 @@ class Indicator:
         return self.unit == "万元"
 
     @cached_property
-    def _res(self) -> tuple[list[re.Pattern], list[re.Pattern], list[re.Pattern]]:
-        return ([re.compile(p) for p in self.patterns], [re.compile(p) for p in self.generic],
-                [re.compile(p) for p in self.exclude])
+    def _res(self) -> tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None]:
+        """patterns, generic and exclude, each as one alternation: one search where any of them matches."""
+        return tuple(re.compile("|".join(f"(?:{p})" for p in ps)) if ps else None
+                     for ps in (self.patterns, self.generic, self.exclude))
 
     def matches(self, label: str, *, under_parent: bool) -> bool:
         pats, gens, excl = self._res
-        if any(x.search(label) for x in excl):
+        if excl is not None and excl.search(label):
             return False
-        return any(p.search(label) for p in pats) or under_parent and any(g.search(label) for g in gens)
+        return bool(pats is not None and pats.search(label)
+                    or under_parent and gens is not None and gens.search(label))
 
 
 def _outcomes(parent: str, label: str) -> list[Indicator]:
