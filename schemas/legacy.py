@@ -300,6 +300,11 @@ TEXT_RULES: tuple[TextRule, ...] = (
              rf"收取(?:了)?(?:(?:检索|复制|邮寄|信息处理|相关)?费(?:用)?[、和及与]?)*(?:等费用)?{_FILL}{_N}\s*(?P<u>万元|元)",
              needs=r"信息公开|依申请|检索|复制|邮寄|信息处理费"),
 )
+# Every rule that states a figure reads it as {_N}\s*(?P<u>…): a sentence with no digit followed by one of
+# those units states none (the parser reads such a sentence with the zero rules only).
+FIGURE = re.compile(r"\d\s*(?:" + "|".join(sorted({
+    u for rule in TEXT_RULES if not rule.zero
+    for u in re.search(re.escape(_N) + r"\\s\*\(\?P<u>([^()]*)\)", rule.pattern).group(1).split("|")})) + ")")
 # A sentence stating that there was no 复议 / 诉讼 / 举报投诉 ("2018年未收到有关政府信息公开行政复议、提起行政诉讼
 # 的申请"): each named proceeding is 0.
 ZERO_PROCEEDINGS: tuple[tuple[str, str], ...] = (

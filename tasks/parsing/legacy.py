@@ -31,6 +31,7 @@ from schemas.legacy import (
     BY_CODE,
     CODE_HEADS,
     COLUMN_HEADS,
+    FIGURE,
     INDICATORS,
     ROW_HEADS,
     SUM,
@@ -755,7 +756,7 @@ def _clause_before(sentence: str, pos: int) -> str:
 
 # Each rule with its `needs` compiled once (re.search on the string looked it up in re's cache per sentence).
 _TEXT_RULES_NEEDS = tuple((rule, re.compile(rule.needs).search if rule.needs else None) for rule in TEXT_RULES)
-_DIGIT = re.compile(r"\d")
+_ZERO_RULES_NEEDS = tuple((rule, needs) for rule, needs in _TEXT_RULES_NEEDS if rule.zero)
 
 
 def _sentences_said(text: str) -> list[_Said]:
@@ -764,11 +765,9 @@ def _sentences_said(text: str) -> list[_Said]:
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group()
         start = len(out)
-        # A rule that states a figure reads it as digits (group "n"): a sentence without one is
-        # looked at by the zero rules only.
-        figures = _DIGIT.search(sentence) is not None
-        for rule, needs in _TEXT_RULES_NEEDS:
-            if not (rule.zero or figures) or needs is not None and not needs(sentence):
+        # Most sentences state no figure with a unit: only the zero rules can match them.
+        for rule, needs in _TEXT_RULES_NEEDS if FIGURE.search(sentence) else _ZERO_RULES_NEEDS:
+            if needs is not None and not needs(sentence):
                 continue
             for m in rule.regex.finditer(sentence):
                 before = _clause_before(sentence, m.start())
@@ -802,7 +801,7 @@ def _sentences_said(text: str) -> list[_Said]:
 
 def _zero_proceedings(sentence: str, offset: int) -> list[_Said]:
     """"未收到有关政府信息公开行政复议、提起行政诉讼的申请": each proceeding named after the negation is 0."""
-    if "信息公开" not in sentence:
+    if "信息公开" not in sentence or not _NEGATION.search(sentence):  # a clause's negation is the sentence's
         return []
     out = []
     for clause in _CLAUSE_BREAK.split(sentence):
