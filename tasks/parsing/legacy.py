@@ -437,10 +437,6 @@ class _Constraint:
     rows: tuple[int, ...]
 
 
-def _period_values(row: _Row, cand: tuple, columns: list[str | None]) -> dict[str, float | None]:
-    return {p: cand[columns.index(p)] for p in PERIODS if p in columns}
-
-
 def _holds(con: _Constraint, assign: dict[int, tuple], vals, complete: bool) -> bool:
     parent = vals(con.rows[0], assign[con.rows[0]]) if con.rows[0] in assign else None
     if con.kind == "le":
@@ -601,8 +597,10 @@ def _resolve(table: _Table, text_figures: dict[tuple[str, str], tuple[float, str
     live = [r for r in rows if r.cands and r.problem is None]
     constraints = _link(rows, {r.index for r in live})
 
+    at = {p: columns.index(p) for p in PERIODS if p in columns}  # each period's column, found once
+
     def vals(i: int, cand: tuple) -> dict[str, float | None]:
-        return _period_values(rows[i], cand, columns)
+        return {p: cand[k] for p, k in at.items()}
 
     by_index = {r.index: r for r in live}
     for comp in _components(live, constraints):
