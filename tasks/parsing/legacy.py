@@ -658,8 +658,8 @@ def _digits(row: _Row) -> str:
 
 def _publish(table: _Table, readings: dict[int, list[tuple]], issues: list[dict]
              ) -> tuple[dict[tuple[str, str], tuple[float, _Row]], dict[tuple[str, str], list[float]]]:
-    """The table's figures (each period of each row whose reading is unique), and the values still
-    possible where a row has several readings."""
+    """The table's figures (each period of each row whose reading is unique) and the values still
+    possible where a row has several readings; what is not published is added to `issues`."""
     figures: dict[tuple[str, str], tuple[float, _Row]] = {}
     unresolved: dict[tuple[str, str], list[float]] = {}
     unlisted = []
