@@ -49,15 +49,17 @@ class Indicator:
         return self.unit == "万元"
 
     @cached_property
-    def _res(self) -> tuple[list[re.Pattern], list[re.Pattern], list[re.Pattern]]:
-        return ([re.compile(p) for p in self.patterns], [re.compile(p) for p in self.generic],
-                [re.compile(p) for p in self.exclude])
+    def _res(self) -> tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None]:
+        """patterns, generic and exclude, each as one alternation: one search where any of them matches."""
+        return tuple(re.compile("|".join(f"(?:{p})" for p in ps)) if ps else None
+                     for ps in (self.patterns, self.generic, self.exclude))
 
     def matches(self, label: str, *, under_parent: bool) -> bool:
         pats, gens, excl = self._res
-        if any(x.search(label) for x in excl):
+        if excl is not None and excl.search(label):
             return False
-        return any(p.search(label) for p in pats) or under_parent and any(g.search(label) for g in gens)
+        return bool(pats is not None and pats.search(label)
+                    or under_parent and gens is not None and gens.search(label))
 
 
 def _outcomes(parent: str, label: str) -> list[Indicator]:
@@ -298,6 +300,11 @@ TEXT_RULES: tuple[TextRule, ...] = (
              rf"收取(?:了)?(?:(?:检索|复制|邮寄|信息处理|相关)?费(?:用)?[、和及与]?)*(?:等费用)?{_FILL}{_N}\s*(?P<u>万元|元)",
              needs=r"信息公开|依申请|检索|复制|邮寄|信息处理费"),
 )
+# Every rule that states a figure reads it as {_N}\s*(?P<u>…): a sentence with no digit followed by one of
+# those units states none (the parser reads such a sentence with the zero rules only).
+FIGURE = re.compile(r"\d\s*(?:" + "|".join(sorted({
+    u for rule in TEXT_RULES if not rule.zero
+    for u in re.search(re.escape(_N) + r"\\s\*\(\?P<u>([^()]*)\)", rule.pattern).group(1).split("|")})) + ")")
 # A sentence stating that there was no 复议 / 诉讼 / 举报投诉 ("2018年未收到有关政府信息公开行政复议、提起行政诉讼
 # 的申请"): each named proceeding is 0.
 ZERO_PROCEEDINGS: tuple[tuple[str, str], ...] = (

@@ -31,6 +31,7 @@ from schemas.legacy import (
     BY_CODE,
     CODE_HEADS,
     COLUMN_HEADS,
+    FIGURE,
     INDICATORS,
     ROW_HEADS,
     SUM,
@@ -286,9 +287,8 @@ class _Row:
     unit: str | None
     enum: str | None
     slots: list[_Piece]
-    cands: list[tuple] = field(default_factory=list)
+    cands: list[tuple] = field(default_factory=list)  # its readings as read (before the table's structure)
     problem: str | None = None
-    parent: int | None = None  # index of the row this one is a part of
 
 
 def _match(label: str, rows: list[_Row]) -> tuple[str | None, str, str | None]:
@@ -437,10 +437,6 @@ class _Constraint:
     rows: tuple[int, ...]
 
 
-def _period_values(row: _Row, cand: tuple, columns: list[str | None]) -> dict[str, float | None]:
-    return {p: cand[columns.index(p)] for p in PERIODS if p in columns}
-
-
 def _holds(con: _Constraint, assign: dict[int, tuple], vals, complete: bool) -> bool:
     parent = vals(con.rows[0], assign[con.rows[0]]) if con.rows[0] in assign else None
     if con.kind == "le":
@@ -526,7 +522,6 @@ def _link(rows: list[_Row], live: set[int]) -> list[_Constraint]:
         for prev in reversed(rows[:row.index]):
             if prev.code == ind.parent:
                 if prev.index in live:
-                    row.parent = prev.index
                     children.setdefault(prev.index, []).append(row)
                     constraints.append(_Constraint("le", (prev.index, row.index)))
                 break
@@ -566,13 +561,11 @@ def _components(rows: list[_Row], constraints: list[_Constraint]) -> list[list[i
 
 @dataclass
 class _Table:
+    """A table as read: left unchanged by what is worked out from it (it is cached, see _tables)."""
     start: int
     end: int
     columns: list[str | None]
     rows: list[_Row]
-    figures: dict[tuple[str, str], tuple[float, _Row]] = field(default_factory=dict)
-    unresolved: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # possible values left
-    issues: list[dict] = field(default_factory=list)
 
 
 def _read_table(text: str, header: _Header, stop: int) -> _Table:
@@ -594,14 +587,20 @@ def _read_table(text: str, header: _Header, stop: int) -> _Table:
     return _Table(header.start, end, header.columns, rows)
 
 
-def _resolve(table: _Table, text_figures: dict[tuple[str, str], tuple[float, str, str | None]]) -> None:
-    """Fix each row's reading where the structure (or, as a tie-break, the report's prose) allows one."""
+def _resolve(table: _Table, text_figures: dict[tuple[str, str], tuple[float, str, str | None]]
+             ) -> tuple[dict[int, list[tuple]], list[dict]]:
+    """Each row's readings (by row index), narrowed where the structure (or, as a tie-break, the
+    report's prose) allows; and the issues found."""
     rows, columns = table.rows, table.columns
+    readings = {r.index: r.cands for r in rows}
+    issues: list[dict] = []
     live = [r for r in rows if r.cands and r.problem is None]
     constraints = _link(rows, {r.index for r in live})
 
+    at = {p: columns.index(p) for p in PERIODS if p in columns}  # each period's column, found once
+
     def vals(i: int, cand: tuple) -> dict[str, float | None]:
-        return _period_values(rows[i], cand, columns)
+        return {p: cand[k] for p, k in at.items()}
 
     by_index = {r.index: r for r in live}
     for comp in _components(live, constraints):
@@ -620,9 +619,9 @@ def _resolve(table: _Table, text_figures: dict[tuple[str, str], tuple[float, str
                 if level:
                     dropped = [c for c in cons if c not in kept]
                     names = sorted({rows[c.rows[0]].label for c in dropped})
-                    table.issues.append(_issue("legacy_identity_broken", "统计表: the printed figures break "
-                                               + ("the sum of the parts of " if level == 1 else "the parts of ")
-                                               + "、".join(names) + "; that identity was not used"))
+                    issues.append(_issue("legacy_identity_broken", "统计表: the printed figures break "
+                                         + ("the sum of the parts of " if level == 1 else "the parts of ")
+                                         + "、".join(names) + "; that identity was not used"))
                 break
         feasible = _feasible(comp, domains, chosen or [], vals)
         # Tie-break by the report's own prose: a row still read two ways keeps the readings whose
@@ -642,61 +641,68 @@ def _resolve(table: _Table, text_figures: dict[tuple[str, str], tuple[float, str
                     if keep and len(keep) < len(feasible[i]):
                         domains[i] = keep
                         feasible = _feasible(comp, domains, chosen or [], vals)
-                        table.issues.append(_issue("legacy_split_by_text", f"统计表 {row.label}: run-together figures "
-                                                   f"{_digits(row)} read as the prose states ({said[1]})"))
+                        issues.append(_issue("legacy_split_by_text", f"统计表 {row.label}: run-together figures "
+                                             f"{_digits(row)} read as the prose states ({said[1]})"))
                         changed = True
                         break
                 if changed:
                     break
         for i in comp:
-            by_index[i].cands = feasible[i]
+            readings[i] = feasible[i]
+    return readings, issues
 
 
 def _digits(row: _Row) -> str:
     return " ".join(s.text for s in row.slots if s.kind == RUN)
 
 
-def _publish(table: _Table) -> None:
-    """The table's figures: each period of each row whose reading is unique."""
+def _publish(table: _Table, readings: dict[int, list[tuple]], issues: list[dict]
+             ) -> tuple[dict[tuple[str, str], tuple[float, _Row]], dict[tuple[str, str], list[float]]]:
+    """The table's figures (each period of each row whose reading is unique) and the values still
+    possible where a row has several readings; what is not published is added to `issues`."""
+    figures: dict[tuple[str, str], tuple[float, _Row]] = {}
+    unresolved: dict[tuple[str, str], list[float]] = {}
     unlisted = []
     for row in table.rows:
+        cands = readings[row.index]
         if row.problem:
             if row.code or row.unit:
-                table.issues.append(_issue("legacy_row_unalignable", f"统计表 {row.label}: {row.problem} "
-                                           f"({_digits(row)}); not published"))
+                issues.append(_issue("legacy_row_unalignable", f"统计表 {row.label}: {row.problem} "
+                                     f"({_digits(row)}); not published"))
             continue
-        if not row.cands:
+        if not cands:
             continue
         code = row.code
         if code is None:
-            if row.unit is None or all(v is None for c in row.cands for v in c):
+            if row.unit is None or all(v is None for c in cands for v in c):
                 continue  # a heading, or a line of the page that is not a row
             code = _unlisted_code(_core(row.label))
             unlisted.append(row.label)
         for col, period in enumerate(table.columns):
             if period not in PERIODS:
                 continue
-            values = sorted({c[col] for c in row.cands}, key=lambda v: (v is None, v))
+            values = sorted({c[col] for c in cands}, key=lambda v: (v is None, v))
             if len(values) > 1:
-                table.unresolved.setdefault((code, period), [v for v in values if v is not None])
+                unresolved.setdefault((code, period), [v for v in values if v is not None])
                 if period == PERIODS[0] or YEAR not in table.columns:
-                    readings = " or ".join("|".join("-" if v is None else f"{v:g}" for v in c) for c in row.cands)
-                    table.issues.append(_issue("legacy_split_ambiguous", f"统计表 {row.label}: run-together figures "
-                                               f"{_digits(row)} read as {readings}; not published"))
+                    read_as = " or ".join("|".join("-" if v is None else f"{v:g}" for v in c) for c in cands)
+                    issues.append(_issue("legacy_split_ambiguous", f"统计表 {row.label}: run-together figures "
+                                         f"{_digits(row)} read as {read_as}; not published"))
                 continue
             value = values[0]
             if value is None:
                 continue
-            if (code, period) in table.figures:
-                first = table.figures[(code, period)]
+            if (code, period) in figures:
+                first = figures[(code, period)]
                 if first[0] != value:
-                    table.issues.append(_issue("legacy_row_repeated", f"统计表 {row.label}: a second row for {code} "
-                                               f"({value:g}, first {first[0]:g}); the first kept"))
+                    issues.append(_issue("legacy_row_repeated", f"统计表 {row.label}: a second row for {code} "
+                                         f"({value:g}, first {first[0]:g}); the first kept"))
                 continue
-            table.figures[(code, period)] = (value, row)
+            figures[(code, period)] = (value, row)
     if unlisted:
-        table.issues.append(_issue("legacy_unlisted_rows", "统计表 rows not in the indicator catalogue, kept as "
-                                   "unlisted_* codes: " + "、".join(unlisted)))
+        issues.append(_issue("legacy_unlisted_rows", "统计表 rows not in the indicator catalogue, kept as "
+                             "unlisted_* codes: " + "、".join(unlisted)))
+    return figures, unresolved
 
 
 def _amount(value: float, printed_unit: str | None, ind: Indicator | None, where: str, issues: list[dict]
@@ -748,7 +754,7 @@ def _clause_before(sentence: str, pos: int) -> str:
 
 # Each rule with its `needs` compiled once (re.search on the string looked it up in re's cache per sentence).
 _TEXT_RULES_NEEDS = tuple((rule, re.compile(rule.needs).search if rule.needs else None) for rule in TEXT_RULES)
-_DIGIT = re.compile(r"\d")
+_ZERO_RULES_NEEDS = tuple((rule, needs) for rule, needs in _TEXT_RULES_NEEDS if rule.zero)
 
 
 def _sentences_said(text: str) -> list[_Said]:
@@ -757,11 +763,9 @@ def _sentences_said(text: str) -> list[_Said]:
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group()
         start = len(out)
-        # A rule that states a figure reads it as digits (group "n"): a sentence without one is
-        # looked at by the zero rules only.
-        figures = _DIGIT.search(sentence) is not None
-        for rule, needs in _TEXT_RULES_NEEDS:
-            if not (rule.zero or figures) or needs is not None and not needs(sentence):
+        # Most sentences state no figure with a unit: only the zero rules can match them.
+        for rule, needs in _TEXT_RULES_NEEDS if FIGURE.search(sentence) else _ZERO_RULES_NEEDS:
+            if needs is not None and not needs(sentence):
                 continue
             for m in rule.regex.finditer(sentence):
                 before = _clause_before(sentence, m.start())
@@ -795,7 +799,7 @@ def _sentences_said(text: str) -> list[_Said]:
 
 def _zero_proceedings(sentence: str, offset: int) -> list[_Said]:
     """"未收到有关政府信息公开行政复议、提起行政诉讼的申请": each proceeding named after the negation is 0."""
-    if "信息公开" not in sentence:
+    if "信息公开" not in sentence or not _NEGATION.search(sentence):  # a clause's negation is the sentence's
         return []
     out = []
     for clause in _CLAUSE_BREAK.split(sentence):
@@ -838,7 +842,8 @@ def _text_figures(text: str, issues: list[dict]
 # The report
 
 
-def _tables(text: str, year: int | None) -> list[_Table]:
+@lru_cache(maxsize=1)  # document.py asks has_statistics_table, then legacy_figures: the tables are read once
+def _tables(text: str, year: int | None) -> tuple[_Table, ...]:
     headers = _headers(text, year)
     out = []
     for n, h in enumerate(headers):
@@ -848,7 +853,7 @@ def _tables(text: str, year: int | None) -> list[_Table]:
         t = _read_table(text, h, stop)
         if sum(1 for r in t.rows if r.code) >= 2:
             out.append(t)
-    return out
+    return tuple(out)
 
 
 def has_statistics_table(text: str, year: int | None = None) -> bool:
@@ -868,10 +873,10 @@ def legacy_figures(text: str, year: int | None) -> LegacyFigures:
     published: dict[tuple[str, str], float] = {}
     unresolved: dict[tuple[str, str], list[float]] = {}
     for t in tables:
-        _resolve(t, said)
-        _publish(t)
-        issues.extend(t.issues)
-        for (code, period), (value, row) in t.figures.items():
+        readings, table_issues = _resolve(t, said)
+        figures, table_unresolved = _publish(t, readings, table_issues)
+        issues.extend(table_issues)
+        for (code, period), (value, row) in figures.items():
             if (code, period) in published:
                 if published[(code, period)] != value:
                     issues.append(_issue("legacy_row_repeated", f"a later 统计表 gives {code} ({period}) as {value:g}, "
@@ -883,7 +888,7 @@ def legacy_figures(text: str, year: int | None) -> LegacyFigures:
             published[(code, period)] = value
             out.rows.append({"indicator": code, "period": period, "value": v, "unit": unit, "label": row.label,
                              "source": "table"})
-        for key, vs in t.unresolved.items():
+        for key, vs in table_unresolved.items():
             unresolved.setdefault(key, vs)
     for (code, period), (value, phrase, unit) in said.items():
         key = (code, period)

@@ -88,9 +88,17 @@ def _arabic_date(line: str) -> str:
     return line[:m.start()] + f"{year}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日" + line[m.end():]
 
 
+# A date line opens with its year, in digits or in Chinese numerals.
+_DATE_LINE_FIRST = frozenset("12" + "".join(_CN_DIGITS))
+
+
 def _date_line(line: str) -> re.Match | None:
-    """A line that is only a date (a signature's)."""
-    return _DATE.fullmatch(_arabic_date(line.replace(" ", "")))
+    """A line that is only a date (a signature's).
+
+    Any other first character rejects the line before a Chinese date is looked for in all of it
+    (a web page's body is often one line of thousands of characters)."""
+    line = line.replace(" ", "")
+    return _DATE.fullmatch(_arabic_date(line)) if line[:1] in _DATE_LINE_FIRST else None
 
 
 def _to_date(m: re.Match) -> dt.date | None:
@@ -116,9 +124,11 @@ def metadata_fields(lines: list[str]) -> dict[str, str]:
     for line in lines[:15]:
         matches = list(_META_FIELD.finditer(line))
         for n, m in enumerate(matches):
+            if m.group(1) in out:
+                continue  # the first value of a field is kept: a later one is not cut out
             end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
-            value = line[m.end():end].split("|")[0].strip()
-            if value and m.group(1) not in out:
+            value = line[m.end():end].partition("|")[0].strip()
+            if value:
                 out[m.group(1)] = value
     return out
 
