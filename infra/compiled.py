@@ -1,0 +1,243 @@
+"""The parser's hot modules compiled with Cython, and the import-time guard that uses them only when current.
+
+The modules in `MODULES` are plain Python; `bash infra/install.sh` also compiles them, unchanged, with
+Cython 3 (`python -m infra.compiled build`, ~1-2 min on 2 cores) into a build directory outside the
+source tree:
+
+    .build/compiled/<key>/tasks/parsing/tables.cpython-311-x86_64-linux-gnu.so   (git-ignored)
+
+`<key>` is a hash of the exact bytes of every compiled source, the Python ABI (extension suffix and
+cache tag), the Cython directives and C flags below. At import time `tasks/parsing/__init__.py` and
+`schemas/__init__.py` call `activate()`, which hashes the sources again (~0.3 ms) and puts a finder
+first on `sys.meta_path` that loads each module of `MODULES` from `.build/compiled/<key>/` if that
+build exists, and from its `.py` file otherwise. So a source edited after the last build (or a build
+made by another Python) is never run: the whole set falls back to pure Python, with one warning
+saying how to rebuild. Extension modules lying next to the sources (`cythonize -i` by hand) are
+ignored as well. `OGI_PURE_PYTHON=1` forces the pure-Python modules (and skips the build in
+install.sh). `python -m infra.compiled status` says which modules are in use.
+
+The directives keep Python semantics: binding functions (introspection, pickling, lru_cache, monkey
+patching of module globals work as before), annotations are not used as C types, no C division or
+C power. Outputs are byte-identical to the pure parser (tests/bench_equivalence.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_ROOT = ROOT / ".build" / "compiled"
+INFO = "BUILD-INFO.json"
+ENV_PURE = "OGI_PURE_PYTHON"
+_ENV_WARNED = "_OGI_COMPILED_STALE_WARNED"  # set once warned, so worker processes do not repeat it
+
+# Modules compiled (hot in parse_document). Not compiled: pdf.py, word.py (their time is in pdfplumber /
+# python-docx), the other schemas modules (pandera/polars declarations, imported, not run per document).
+MODULES = (
+    "schemas.layouts",
+    "schemas.legacy",
+    "schemas.rules",
+    "tasks.parsing.document",
+    "tasks.parsing.html",
+    "tasks.parsing.layout",
+    "tasks.parsing.legacy",
+    "tasks.parsing.regions",
+    "tasks.parsing.report",
+    "tasks.parsing.tables",
+    "tasks.parsing.text",
+)
+
+# Cython directives: Python semantics exactly (Cython 3 defaults, spelled out, plus no annotation typing:
+# `x: float` must not become a C double, `x: list` must not reject None or subclasses).
+DIRECTIVES = {
+    "language_level": 3,
+    "binding": True,
+    "annotation_typing": False,
+    "always_allow_keywords": True,
+    "cdivision": False,
+    "cpow": False,
+    "c_api_binop_methods": False,
+}
+CFLAGS = ("-O2", "-g0")
+FORMAT = "1"  # bump when the layout of a build changes
+
+
+def _source(module: str, root: Path = ROOT) -> Path:
+    return root.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def build_key(root: Path = ROOT) -> str:
+    """Hash of what a build is made from: every compiled source's bytes, the ABI, directives, C flags."""
+    h = hashlib.sha256()
+    abi = (FORMAT, sys.implementation.cache_tag, importlib.machinery.EXTENSION_SUFFIXES[0])
+    h.update(repr((abi, sorted(DIRECTIVES.items()), CFLAGS, MODULES)).encode())
+    for module in MODULES:
+        data = _source(module, root).read_bytes()
+        h.update(b"\0%s\0%d\0" % (module.encode(), len(data)))
+        h.update(data)
+    return h.hexdigest()[:24]
+
+
+def _extension(build: Path, module: str) -> Path:
+    return build.joinpath(*module.split(".")).with_name(
+        module.rpartition(".")[2] + importlib.machinery.EXTENSION_SUFFIXES[0])
+
+
+class CompiledFinder:
+    """Finds each module of `MODULES` in the matching build (`build`), or its `.py` file (`build=None`)."""
+
+    def __init__(self, root: Path, build: Path | None):
+        self.root = root
+        self.build = build
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname not in MODULES:
+            return None
+        origin = _extension(self.build, fullname) if self.build is not None else None
+        if origin is None or not origin.is_file():
+            origin = _source(fullname, self.root)
+        return importlib.util.spec_from_file_location(fullname, origin)
+
+    def invalidate_caches(self):
+        pass
+
+
+_state: dict = {}
+
+
+def activate(package: str, package_file: str) -> None:
+    """Called by the __init__ of every package holding a compiled module: installs the finder, once."""
+    if _state:
+        return
+    root = ROOT
+    if Path(package_file).resolve().parent != root.joinpath(*package.split(".")):
+        return  # that package is not the one beside this file (another checkout on sys.path): leave it be
+    build = None
+    reason = "pure"
+    if os.environ.get(ENV_PURE, "") not in ("", "0"):
+        reason = f"{ENV_PURE} is set"
+    else:
+        try:
+            key = build_key(root)
+        except OSError:
+            key = None
+        candidate = BUILD_ROOT / key if key else None
+        if candidate is not None and (candidate / INFO).is_file():
+            build, reason = candidate, "compiled"
+        elif BUILD_ROOT.is_dir() and any(p.name[0] != "." for p in BUILD_ROOT.iterdir()):
+            reason = "stale"
+            if not os.environ.get(_ENV_WARNED):
+                os.environ[_ENV_WARNED] = "1"
+                import logging
+
+                logging.getLogger(__name__).warning(
+                    "compiled parser build is stale (sources changed since it was built): using the "
+                    "pure-Python modules; rebuild with `bash infra/install.sh`")
+        else:
+            reason = "not built"
+    _state.update(root=root, build=build, reason=reason)
+    sys.meta_path.insert(0, CompiledFinder(root, build))
+
+
+def status() -> dict:
+    """Which build is in use and where every compiled module was (or would be) loaded from."""
+    return {"build": str(_state.get("build")), "reason": _state.get("reason"),
+            "modules": {m: getattr(sys.modules.get(m), "__file__", None) for m in MODULES}}
+
+
+# --- the build (install time) -------------------------------------------------------------------------
+
+
+def build(jobs: int = 2, force: bool = False, quiet: bool = False) -> Path:
+    """Compile `MODULES` into BUILD_ROOT/<key>/ (atomically), unless that build exists already."""
+    import json
+    import shutil
+    import time
+
+    import Cython
+
+    say = (lambda *a: None) if quiet else (lambda *a: print("compiled:", *a, flush=True))
+    key = build_key()
+    target = BUILD_ROOT / key
+    info = target / INFO
+    if not force and info.is_file() and json.loads(info.read_text()).get("cython") == Cython.__version__:
+        say(f"up to date ({target.relative_to(ROOT)})")
+        return target
+
+    from Cython.Build import cythonize
+    from setuptools import Distribution, Extension
+
+    start = time.perf_counter()
+    BUILD_ROOT.mkdir(parents=True, exist_ok=True)
+    tmp = BUILD_ROOT / f".tmp-{key}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # relative source paths: tracebacks name tasks/parsing/tables.py, not a temp path
+    try:
+        exts = [Extension(m, [str(_source(m).relative_to(ROOT))], extra_compile_args=list(CFLAGS))
+                for m in MODULES]
+        ext_modules = cythonize(exts, compiler_directives=DIRECTIVES, build_dir=str(tmp / "c"),
+                                nthreads=jobs, quiet=True, force=True)
+        dist = Distribution({"name": "ogi-compiled", "ext_modules": ext_modules})
+        cmd = dist.get_command_obj("build_ext")
+        cmd.build_lib = str(tmp / "lib")
+        cmd.build_temp = str(tmp / "obj")
+        cmd.parallel = jobs
+        cmd.ensure_finalized()
+        cmd.run()
+    finally:
+        os.chdir(cwd)
+    if build_key() != key:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RuntimeError("compiled: sources changed during the build; run it again")
+    lib = tmp / "lib"
+    missing = [m for m in MODULES if not _extension(lib, m).is_file()]
+    if missing:
+        raise RuntimeError(f"compiled: build produced no extension for {missing}")
+    (lib / INFO).write_text(json.dumps({
+        "key": key, "cython": Cython.__version__, "python": sys.version.split()[0],
+        "ext_suffix": importlib.machinery.EXTENSION_SUFFIXES[0], "directives": DIRECTIVES,
+        "cflags": CFLAGS, "modules": list(MODULES), "seconds": round(time.perf_counter() - start, 1),
+    }, indent=1) + "\n")
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(lib, target)
+    shutil.rmtree(tmp, ignore_errors=True)
+    for old in BUILD_ROOT.iterdir():  # earlier builds (older sources): only the current one is kept
+        if old != target and not old.name.startswith(".tmp-"):
+            shutil.rmtree(old, ignore_errors=True)
+    say(f"built {len(MODULES)} modules in {time.perf_counter() - start:.1f}s ({target.relative_to(ROOT)})")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(prog="python -m infra.compiled", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="compile the modules (no-op if the current build exists)")
+    b.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    b.add_argument("--force", action="store_true")
+    sub.add_parser("status", help="which modules are compiled and in use")
+    args = ap.parse_args(argv)
+    if args.cmd == "build":
+        build(jobs=args.jobs, force=args.force)
+        return 0
+    import schemas.layouts  # noqa: F401 - the packages' __init__ activate the finder
+    import tasks.parsing  # noqa: F401
+
+    from infra import compiled  # this file runs as __main__: the packages activated infra.compiled
+
+    for m in MODULES:
+        __import__(m)
+    print(json.dumps(compiled.status(), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
