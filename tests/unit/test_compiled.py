@@ -54,6 +54,15 @@ def test_compiled_functions_keep_python_behaviour():
     assert regions._parse_name.cache_info().currsize == 0
 
 
+def test_compiled_module_globals_can_be_monkeypatched(monkeypatch):
+    from tasks.parsing import layout
+
+    if not hasattr(layout, "_line_cells"):
+        pytest.skip("layout.cells_from_text no longer goes through _line_cells: pick another global")
+    monkeypatch.setattr(layout, "_line_cells", lambda line: ("patched",))
+    assert layout.cells_from_text("a  b\nc") == [("patched",), ("patched",)]
+
+
 _PROBE = """
 import json, sys
 import tasks.parsing.tables, schemas.rules
