@@ -7,12 +7,12 @@ source tree:
     .build/compiled/<key>/tasks/parsing/tables.cpython-311-x86_64-linux-gnu.so   (git-ignored)
 
 `<key>` is a hash of the exact bytes of every compiled source, the Python ABI (extension suffix and
-cache tag), the Cython directives and C flags below. At import time `tasks/parsing/__init__.py` and
-`schemas/__init__.py` call `activate()`, which hashes the sources again (~0.3 ms) and puts a finder
-first on `sys.meta_path` that loads each module of `MODULES` from `.build/compiled/<key>/` if that
-build exists, and from its `.py` file otherwise. So a source edited after the last build (or a build
-made by another Python) is never run: the whole set falls back to pure Python, with one warning
-saying how to rebuild. Extension modules lying next to the sources (`cythonize -i` by hand) are
+cache tag), the Cython directives and C flags below. `tasks/parsing/__init__.py` and
+`schemas/__init__.py` call `activate()`, which puts a finder first on `sys.meta_path`; on every
+import of a module of `MODULES` it hashes the sources again (~0.3 ms) and loads the module from
+`.build/compiled/<key>/` if that build exists, from its `.py` file otherwise. So a source edited
+after the last build (or a build made by another Python) is never run: the whole set falls back to
+pure Python, with one warning saying how to rebuild. Extension modules lying next to the sources (`cythonize -i` by hand) are
 ignored as well. `OGI_PURE_PYTHON=1` forces the pure-Python modules (and skips the build in
 install.sh). `python -m infra.compiled status` says which modules are in use.
 
@@ -90,19 +90,21 @@ def _extension(build: Path, module: str) -> Path:
 
 
 class CompiledFinder:
-    """Finds each module of `MODULES` in the matching build (`build`), or its `.py` file (`build=None`)."""
+    """Finds each module of `MODULES`: in the build whose key matches the sources at the moment it is
+    imported, else its `.py` file (always with `pure`). Other modules: not this finder's business."""
 
-    def __init__(self, root: Path, build: Path | None):
+    def __init__(self, root: Path, pure: bool):
         self.root = root
-        self.build = build
+        self.pure = pure
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname not in MODULES:
             return None
-        origin = _extension(self.build, fullname) if self.build is not None else None
-        if origin is None or not origin.is_file():
-            origin = _source(fullname, self.root)
-        return importlib.util.spec_from_file_location(fullname, origin)
+        origin = None
+        build = None if self.pure else current_build(self.root)
+        if build is not None and _extension(build, fullname).is_file():
+            origin = _extension(build, fullname)
+        return importlib.util.spec_from_file_location(fullname, origin or _source(fullname, self.root))
 
     def invalidate_caches(self):
         pass
@@ -111,43 +113,47 @@ class CompiledFinder:
 _state: dict = {}
 
 
+def current_build(root: Path = ROOT) -> Path | None:
+    """The build made from the sources as they are now (hashed again on every call, ~0.3 ms), or None.
+
+    The finder asks on every import of a compiled module, so a process that imports the parser long
+    after it started (tasks/parse_pool.py does) still gets the code of the sources as they are then."""
+    try:
+        key = build_key(root)
+    except OSError:
+        key = None
+    build = BUILD_ROOT / key if key else None
+    if build is not None and (build / INFO).is_file():
+        _state["reason"] = "compiled"
+        return build
+    if BUILD_ROOT.is_dir() and any(p.name[0] != "." for p in BUILD_ROOT.iterdir()):
+        _state["reason"] = "stale"
+        if not os.environ.get(_ENV_WARNED):
+            os.environ[_ENV_WARNED] = "1"
+            import logging
+
+            logging.getLogger(__name__).warning(
+                "compiled parser build is stale (sources changed since it was built): using the "
+                "pure-Python modules; rebuild with `bash infra/install.sh`")
+    else:
+        _state["reason"] = "not built"
+    return None
+
+
 def activate(package: str, package_file: str) -> None:
     """Called by the __init__ of every package holding a compiled module: installs the finder, once."""
     if _state:
         return
-    root = ROOT
-    if Path(package_file).resolve().parent != root.joinpath(*package.split(".")):
+    if Path(package_file).resolve().parent != ROOT.joinpath(*package.split(".")):
         return  # that package is not the one beside this file (another checkout on sys.path): leave it be
-    build = None
-    reason = "pure"
-    if os.environ.get(ENV_PURE, "") not in ("", "0"):
-        reason = f"{ENV_PURE} is set"
-    else:
-        try:
-            key = build_key(root)
-        except OSError:
-            key = None
-        candidate = BUILD_ROOT / key if key else None
-        if candidate is not None and (candidate / INFO).is_file():
-            build, reason = candidate, "compiled"
-        elif BUILD_ROOT.is_dir() and any(p.name[0] != "." for p in BUILD_ROOT.iterdir()):
-            reason = "stale"
-            if not os.environ.get(_ENV_WARNED):
-                os.environ[_ENV_WARNED] = "1"
-                import logging
-
-                logging.getLogger(__name__).warning(
-                    "compiled parser build is stale (sources changed since it was built): using the "
-                    "pure-Python modules; rebuild with `bash infra/install.sh`")
-        else:
-            reason = "not built"
-    _state.update(root=root, build=build, reason=reason)
-    sys.meta_path.insert(0, CompiledFinder(root, build))
+    pure = os.environ.get(ENV_PURE, "") not in ("", "0")
+    _state["reason"] = f"{ENV_PURE} is set" if pure else "no compiled module imported yet"
+    sys.meta_path.insert(0, CompiledFinder(ROOT, pure))
 
 
 def status() -> dict:
     """Which build is in use and where every compiled module was (or would be) loaded from."""
-    return {"build": str(_state.get("build")), "reason": _state.get("reason"),
+    return {"reason": _state.get("reason"),
             "modules": {m: getattr(sys.modules.get(m), "__file__", None) for m in MODULES}}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
+import json
 import os
 import shutil
 import subprocess
@@ -72,8 +73,6 @@ print(json.dumps([tasks.parsing.tables.__file__, schemas.rules.__file__]))
 
 def _probe(root: Path, **env) -> tuple[list[str], str]:
     """Import two compiled modules in a fresh interpreter from the copy at `root`: their files, stderr."""
-    import json
-
     environ = {k: v for k, v in os.environ.items() if k not in (compiled.ENV_PURE, compiled._ENV_WARNED)}
     environ.update(PYTHONPATH=str(root), **env)
     out = subprocess.run([sys.executable, "-c", _PROBE], cwd=root, env=environ, capture_output=True,
@@ -102,6 +101,25 @@ def test_matching_build_used_stale_build_ignored(tree_copy):
     files, err = _probe(tree_copy)
     assert files == [str(tables), str(tree_copy / "schemas" / "rules.py")]
     assert "stale" in err and "infra/install.sh" in err
+
+
+_PROBE_EDIT_AFTER_START = """
+import json, pathlib
+import schemas, tasks.parsing  # the finder is installed; no compiled module imported yet
+p = pathlib.Path(tasks.parsing.__file__).with_name("tables.py")
+p.write_text(p.read_text(encoding="utf-8") + "\\n# edited\\n", encoding="utf-8")
+import tasks.parsing.tables, schemas.rules
+print(json.dumps([tasks.parsing.tables.__file__, schemas.rules.__file__]))
+"""
+
+
+def test_source_edited_while_a_process_runs_is_not_shadowed(tree_copy):
+    """The parser is imported lazily (tasks/parse_pool.py): the sources are checked at that moment."""
+    environ = {k: v for k, v in os.environ.items() if k not in (compiled.ENV_PURE, compiled._ENV_WARNED)}
+    out = subprocess.run([sys.executable, "-c", _PROBE_EDIT_AFTER_START], cwd=tree_copy, check=True,
+                         env=dict(environ, PYTHONPATH=str(tree_copy)), capture_output=True, text=True)
+    assert [Path(f).suffix for f in json.loads(out.stdout)] == [".py", ".py"]
+    assert "stale" in out.stderr
 
 
 def test_pure_python_forced_and_in_tree_extensions_ignored(tree_copy):
