@@ -68,6 +68,11 @@ class Token(NamedTuple):
     note: str | None = None
 
 
+# Token(...) goes through the NamedTuple's Python-level __new__ (defaults, keywords): the reader's own
+# tokens are made with every field given, by tuple.__new__ (half the cost; a cell's token is made once).
+_new_token = tuple.__new__
+
+
 def classify(cell: str) -> Token:
     return _token(cell.strip())
 
@@ -76,24 +81,25 @@ def _token(text: str) -> Token:
     """The token of a stripped cell text. Not memoised: it is asked only for a cell _separated_cell has
     not seen (0.2% hits over 30k documents, for a cache of 65k entries the collector walked)."""
     if not text:
-        return Token(EMPTY, text)
+        return _new_token(Token, (EMPTY, text, None, None, False, None))
     if text in _BLANK_MARKS:
-        return Token(BLANK, text)
+        return _new_token(Token, (BLANK, text, None, None, False, None))
     m = _NUMBER.match(text) if text[0].isdecimal() or text[0] in "+-" else None  # (a figure starts so)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "")
         value = float(digits + (m.group("frac") or ""))
         if m.group("sign") == "-":
             value = -value
-        return Token(NUM, text, value, m.group("unit"), False, m.group("note"))
-    return Token(LABEL, text)
+        return _new_token(Token, (NUM, text, value, m.group("unit"), False, m.group("note")))
+    return _new_token(Token, (LABEL, text, None, None, False, None))
 
 
 _RUN = re.compile(r"\d+(?:\.\d+)?")
 _ENUM_AFTER = ".．、"
 
 
-def glued_pieces(cell: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 10)  # a glued document's cells are cut twice: for is_glued's evidence, then read
+def glued_pieces(cell: str) -> tuple[tuple[str, str], ...]:
     """A cell cut into ("label", text) and ("run", digits) pieces.
 
     A row's digits that run into the next label's enumerator ("3200000326.属于…") give their last
@@ -117,7 +123,7 @@ def glued_pieces(cell: str) -> list[tuple[str, str]]:
         label_start = pos = e
     if cell[label_start:].strip():
         pieces.append(("label", cell[label_start:].strip()))
-    return pieces
+    return tuple(pieces)
 
 
 def _all_t3_specs() -> list[RowSpec]:
@@ -316,9 +322,9 @@ def _tokenize_glued(rows: Sequence[Sequence[str]]) -> tuple[list[Token], list[in
             out[-1] = out[-1]._replace(note=joined)
             continue
         for cell in cells:
-            for kind, text in glued_pieces(cell) if cell.strip() else [("label", "")]:
+            for kind, text in glued_pieces(cell) if cell.strip() else (("label", ""),):
                 if kind == "run" and "." not in text:
-                    out.append(Token(NUM, text, float(text), glued=True))
+                    out.append(_new_token(Token, (NUM, text, float(text), None, True, None)))
                 else:
                     out.append(classify(text))
                 lines.append(i)
@@ -591,7 +597,7 @@ def _parts_summing_to(head: list[str], total: int, digits: int, count: int, part
 
 
 def _num(value: int) -> Token:
-    return Token(NUM, str(value), float(value))
+    return _new_token(Token, (NUM, str(value), float(value), None, False, None))
 
 
 def _align(tokens: list[Token], width: int, identity: dict | None = None

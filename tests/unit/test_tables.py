@@ -75,11 +75,11 @@ def test_classify(cell, kind, value, unit):
 
 
 def test_glued_pieces_give_the_enumerator_back_to_the_next_label():
-    assert glued_pieces("5.属于三类内部事务信息3200000326.属于四类过程性信息") == [
-        ("label", "5.属于三类内部事务信息"), ("run", "320000032"), ("label", "6.属于四类过程性信息")]
-    assert glued_pieces("行政事业性收费18651.06三、收到") == [
-        ("label", "行政事业性收费"), ("run", "18651.06"), ("label", "三、收到")]
-    assert glued_pieces("（六）其他处理1、申请人") == [("label", "（六）其他处理1、申请人")]
+    assert glued_pieces("5.属于三类内部事务信息3200000326.属于四类过程性信息") == (
+        ("label", "5.属于三类内部事务信息"), ("run", "320000032"), ("label", "6.属于四类过程性信息"))
+    assert glued_pieces("行政事业性收费18651.06三、收到") == (
+        ("label", "行政事业性收费"), ("run", "18651.06"), ("label", "三、收到"))
+    assert glued_pieces("（六）其他处理1、申请人") == (("label", "（六）其他处理1、申请人"),)
 
 
 # --- identity splits ---------------------------------------------------------------------------
