@@ -84,6 +84,8 @@ def _token(text: str) -> Token:
         return _new_token(Token, (EMPTY, text, None, None, False, None))
     if text in _BLANK_MARKS:
         return _new_token(Token, (BLANK, text, None, None, False, None))
+    if text.isdecimal():  # a plain count ("0", "12"): what _NUMBER gives it, without the match
+        return _new_token(Token, (NUM, text, float(text), None, False, None))
     m = _NUMBER.match(text) if text[0].isdecimal() or text[0] in "+-" else None  # (a figure starts so)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "")
@@ -157,7 +159,7 @@ _GLUED_AT = 3  # is_glued: 3 labels followed by digits, or one followed by a who
 def _glue_evidence(cell: str) -> int:
     """A cell's share of is_glued's evidence: 表三 labels followed by digits, or _GLUED_AT for a label
     followed by 7+ digits (is_glued's answer is "that anywhere, or 3+ labels over the document")."""
-    if not _GLUE_END.search(cell) or not _GLUE_HINT.search(cell):  # the rarer one first
+    if not _GLUE_HINT.search(cell) or not _GLUE_END.search(cell):  # the cheaper scan first
         return 0
     if not _T3_WORD.search(cell):  # no 表三 label anywhere in it (prose paragraphs)
         return 0
@@ -260,6 +262,8 @@ def _separated_cell(cell: str) -> tuple[tuple[Token, ...], int]:
     """The tokens of one cell of a separated layout and the cell's glue evidence (both read once per
     distinct cell)."""
     token = classify(cell)
+    if cell.isdecimal():  # one run of digits and no label: no glue evidence, no label to split off
+        return (token,), 0
     evidence = _glue_evidence(cell)
     if token.kind == LABEL and cell[-1:].isdigit():
         split = _row_label_then_figure(cell)
