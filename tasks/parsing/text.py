@@ -170,6 +170,8 @@ def nfkc(text: str) -> str:
     for c in _FREQUENT_NFKC:
         if c in text:
             text = text.replace(c, table[c])
+    if unicodedata.is_normalized("NFKC", text):  # most pages once their punctuation is mapped (~2 µs)
+        return text
     mapped = changes.sub(lambda m: table[m.group()], text)
     if unicodedata.is_normalized("NFKC", mapped):
         return mapped
