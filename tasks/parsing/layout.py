@@ -29,6 +29,8 @@ def cells_from_line(line: str) -> list[str]:
     raw, line = line, line.strip()
     if not line or line[0] in _PAGE_NUMBER_FIRST and _PAGE_NUMBER.match(line):
         return []
+    if "|" not in line and "\t" not in raw and " " not in line and "\u3000" not in line and "\xa0" not in line:
+        return [line]  # no separator of any layout (most prose): one cell, as each branch below gives it
     if "|" in line:
         parts = [p.strip() for p in line.split("|")]
         if parts and parts[-1] == "" and line.endswith("|"):
@@ -47,8 +49,6 @@ def cells_from_line(line: str) -> list[str]:
         while parts and not parts[0]:
             parts.pop(0)
         return parts
-    if " " not in line and "\t" not in line and "\u3000" not in line and "\xa0" not in line:
-        return [line]  # what _WS.split gives a line without its separators (most prose), at C speed
     return _WS.split(line)
 
 
