@@ -230,7 +230,7 @@ def _t3_words() -> re.Pattern:
     ends with ("总计", "其他": a fullmatch needs it).
 
     A label that is part of a cell is, compacted, part of the compacted cell: a cell without any of
-    these (compact_text's junk allowed between their characters) holds no 表三 label.
+    these (compact()'s junk allowed between their characters) holds no 表三 label.
     """
     words = [k for s in _all_t3_specs() for k in s.keywords]
     for s in _all_t3_specs():
@@ -239,7 +239,7 @@ def _t3_words() -> re.Pattern:
             if ending is None or "|" in s.pattern:
                 raise ValueError(f"a 表三 pattern must end in a plain word: {s.pattern}")
             words.append(ending.group())
-    # Searched in the cell as it is: compact_text's junk may come between a word's characters.
+    # Searched in the cell as it is: compact()'s junk may come between a word's characters.
     return re.compile("|".join((LABEL_JUNK + "*").join(map(re.escape, w)) for w in dict.fromkeys(words)))
 
 
