@@ -929,7 +929,7 @@ class _Labels:
         self.joined = "\n".join(self.text)
         self.offsets = list(accumulate(map((1).__add__, map(len, self.text)), initial=0))
 
-    def first_with(self, words: tuple[str, ...], start: int, stop: int | None) -> int | None:
+    def first_with(self, words: tuple[str, ...], start: int, stop: int) -> int | None:
         """Position of the first label at start <= i < stop that holds one of `words`."""
         k = bisect_left(self.pos, start)
         if k == len(self.pos):
@@ -939,7 +939,7 @@ class _Labels:
         if not hits:
             return None
         i = self.pos[bisect_right(self.offsets, min(hits)) - 1]
-        return i if stop is None or i < stop else None
+        return i if i < stop else None
 
     def last_with(self, word: str, stop: int) -> int | None:
         """Position of the last label at i < stop that holds `word`."""
