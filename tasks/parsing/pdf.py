@@ -167,16 +167,36 @@ def _page_lines(page) -> _PageText:
 def text_from_pdf(data: bytes) -> str:
     """The document's text: one line per text line or table row, cells joined by " | "."""
     import pdfplumber
+    import pypdfium2 as pdfium
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, ValueError, TypeError) as e:
         raise UnreadablePdf(f"cannot open the PDF: {e}") from e
+    with pdf:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as e:
+            raise UnreadablePdf(f"PDFium cannot open the PDF: {e}") from e
+        try:
+            if len(document) != len(pdf.pages):
+                raise UnreadablePdf(f"PDFium reads {len(document)} pages, pdfminer {len(pdf.pages)}")
+            return _document_text(pdf.pages, document)
+        finally:
+            document.close()
+
+
+def _document_text(pages, document) -> str:
+    """Pages read in order, each with its objects from PDFium (pdf_objects.PdfiumPage)."""
+    from tasks.parsing.pdf_objects import PdfiumPage
+
     lines: list[str] = []
     tail: tuple[int, list[str]] | None = None  # the previous page's cut last row: (index in lines, cells)
-    with pdf:
-        for page in pdf.pages:
+    for n, plumber_page in enumerate(pages):
+        pdfium_page = document[n]
+        try:
+            page = PdfiumPage(plumber_page, pdfium_page)
             text = _page_lines(page)
             page_lines = text.lines
             if tail is not None and text.head is not None and len(text.cells[text.head]) == len(tail[1]):
@@ -194,5 +214,6 @@ def text_from_pdf(data: bytes) -> str:
                 index = offset + text.tail
                 tail = (index, text.cells[text.tail])
             lines.extend(page_lines)
-            page.flush_cache()
+        finally:
+            pdfium_page.close()
     return "\n".join(lines)
