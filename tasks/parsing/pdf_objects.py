@@ -29,7 +29,10 @@ tag, a char's matrix and advance, images) are not produced.
 from __future__ import annotations
 
 import ctypes
+import struct
 from dataclasses import dataclass
+from functools import lru_cache
+from unicodedata import east_asian_width
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -76,10 +79,18 @@ def page_matrix(mediabox: tuple[float, float, float, float], rotate: int) -> Mat
     return (1, 0, 0, 1, -x0, -y0)
 
 
+@lru_cache(maxsize=65536)
 def _decimal(v: float) -> float:
-    """A 32-bit float back to the short decimal it most likely was in the content stream
-    (74.30000305 → 74.3): 7 significant digits tell float32 values apart."""
-    return float(f"{v:.7g}")
+    """A 32-bit float back to the shortest decimal that is the same float32 (74.30000305 → 74.3),
+    i.e. the number the content stream most likely wrote, as pdfminer read it."""
+    for digits in (6, 7, 8):
+        d = float(f"{v:.{digits}g}")
+        if _F32.unpack(_F32.pack(d))[0] == v:
+            return d
+    return v
+
+
+_F32 = struct.Struct("f")
 
 
 @dataclass(frozen=True)
@@ -111,11 +122,13 @@ def _coord(frame: Frame, p: Point) -> Point:
 
 
 def char_object(text: str, loose: tuple[float, float, float, float], origin: Point, matrix: Matrix,
-                fontsize: float, descent: float | None, fontname: str, frame: Frame) -> dict:
+                fontsize: float, descent: float | None, fontname: str, frame: Frame,
+                following: Point | None = None) -> dict:
     """pdfminer's LTChar from PDFium's values in user space: the loose box (left, bottom, right,
     top), the origin, the character's matrix, the font size
     of its text object and pdfminer's descent for its font (per unit of font size; None: unknown).
-    The matrix is the text object's: its translation is where the object starts.
+    The matrix is the text object's: its translation is where the object starts. `following` is
+    the origin of the next character, if any.
 
     Worked out in text space (the matrix inverted): horizontal writing (the origin on the
     matrix's baseline) spans origin → the loose box's right edge (the advance), and baseline + descent →
@@ -141,6 +154,16 @@ def char_object(text: str, loose: tuple[float, float, float, float], origin: Poi
         else:
             l, bt, r, t = loose
             lu0, lv0, u1, _ = bound([apply(inv, x, y) for x, y in ((l, bt), (r, bt), (l, t), (r, t))])
+            if abs(lu0 - u0) > 1e-3 * fontsize:
+                # Not the advance box but the glyph's outline (PDFium gives that for characters it
+                # normalised, such as the radical ⼈ read as 人): the advance ends where the next
+                # character on the baseline starts, at most one em on; a wide (CJK) character
+                # last on its line is one em.
+                nu, nv = apply(inv, *following) if following is not None else (u0, v + fontsize)
+                if abs(nv - v) <= 1e-3 * fontsize and nu > u0:
+                    u1 = max(u1, min(nu, u0 + fontsize))
+                elif east_asian_width(text) in "WF":
+                    u1 = max(u1, u0 + fontsize)
             v0 = v + descent * fontsize if descent is not None else lv0
         m = mult(matrix, frame.matrix)
         box = bound([apply(m, x, y) for x, y in ((u0, v0), (u1, v0), (u0, v0 + fontsize), (u1, v0 + fontsize))])
@@ -266,9 +289,10 @@ def _segments(path) -> list[tuple[int, float, float, bool]]:
     return out
 
 
-def _drawings(page, frame: Frame, max_depth: int = 15) -> list[dict]:
+def _drawings(page, frame: Frame, texts: list, max_depth: int = 15) -> list[dict]:
     """Every painted path of the page, in content order, forms (XObjects) included: a form's
-    children carry matrices relative to the form, composed here with the form's own."""
+    children carry matrices relative to the form, composed here with the form's own. The text
+    objects met on the way are appended to `texts` as (handle, matrix in user space)."""
     out: list[dict] = []
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     width = ctypes.c_float()
@@ -285,6 +309,8 @@ def _drawings(page, frame: Frame, max_depth: int = 15) -> list[dict]:
                                         fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE,
                                         fill_mode.value == pdfium_c.FPDF_FILLMODE_ALTERNATE,
                                         bool(stroke.value), _decimal(width.value), frame))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                texts.append((obj, mult(_matrix(obj), outer)))
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < max_depth:
                 walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj,
                      mult(_matrix(obj), outer), depth + 1)
@@ -338,12 +364,22 @@ def font_descents(resources, seen: set[int] | None = None) -> dict[str, set[floa
     return out
 
 
-def _chars(textpage, frame: Frame, descents: dict[str, set[float]]) -> list[dict]:
-    out = []
+def _chars(textpage, frame: Frame, descents: dict[str, set[float]], texts: list) -> list[dict]:
+    raw = []
     rect = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     fonts: dict[int, tuple[str, float | None]] = {}
+
+    def font_of(textobj, key):
+        font = fonts.get(key)
+        if font is None:
+            fontname = _font_name(textobj)
+            values = descents.get(fontname, ())
+            descent = next(iter(values)) if len(values) == 1 else None
+            font = fonts[key] = (fontname, None if descent != descent else descent)  # NaN: unknown
+        return font
+
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if pdfium_c.FPDFText_IsGenerated(textpage, i):
             continue  # a space or line break PDFium inferred: not in the content stream
@@ -351,13 +387,7 @@ def _chars(textpage, frame: Frame, descents: dict[str, set[float]]) -> list[dict
         if not textobj or not pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect):
             continue
         key = ctypes.cast(textobj, ctypes.c_void_p).value
-        font = fonts.get(key)
-        if font is None:
-            fontname = _font_name(textobj)
-            values = descents.get(fontname, ())
-            descent = next(iter(values)) if len(values) == 1 else None
-            font = fonts[key] = (fontname, None if descent != descent else descent)  # NaN: unknown
-        fontname, descent = font
+        fontname, descent = font_of(textobj, key)
         fontsize = pdfium_c.FPDFText_GetFontSize(textpage, i)
         pdfium_c.FPDFText_GetMatrix(textpage, i, m)
         pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
@@ -365,8 +395,58 @@ def _chars(textpage, frame: Frame, descents: dict[str, set[float]]) -> list[dict
             text = "\ufffd"
         else:
             text = chr(pdfium_c.FPDFText_GetUnicode(textpage, i))
-        out.append(char_object(text, (rect.left, rect.bottom, rect.right, rect.top), (ox.value, oy.value),
-                               (m.a, m.b, m.c, m.d, m.e, m.f), fontsize, descent, fontname, frame))
+        raw.append((key, text, (rect.left, rect.bottom, rect.right, rect.top), (ox.value, oy.value),
+                    (m.a, m.b, m.c, m.d, m.e, m.f), fontsize, descent, fontname))
+    raw = _with_skipped(raw, texts, font_of)
+    out = []
+    for n, (key, text, loose, origin, matrix, fontsize, descent, fontname) in enumerate(raw):
+        # The next character's origin (the advance, where the loose box is not: see char_object).
+        following = next((o for _, _, _, o, *_ in raw[n + 1:n + 4] if o != origin), None)
+        out.append(char_object(text, loose, origin, matrix, fontsize, descent, fontname, frame, following))
+    return out
+
+
+def _with_skipped(raw: list, texts: list, font_of) -> list:
+    """PDFium's text page leaves out text objects with an empty outline (a run of spaces: it
+    infers a space from the gap instead) and a text object repeated on itself (fake bold);
+    pdfminer has their characters, and a space splits a word where the gap alone may not. A
+    skipped empty object comes back as one space at its position (after the characters of the
+    text object before it), a repeated one as a copy of the characters it repeats."""
+    kept: dict[int, list[int]] = {}
+    for n, item in enumerate(raw):
+        kept.setdefault(item[0], []).append(n)
+    inserts: dict[int, list] = {}  # position in raw → items to put before it
+    size = ctypes.c_float()
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    after = 0  # where the previous text object's characters end in raw
+    bounds_seen: dict[tuple, int] = {}
+    for obj, matrix in texts:
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        bounds = (round(left.value, 3), round(bottom.value, 3), round(right.value, 3), round(top.value, 3))
+        if key in kept:
+            after = kept[key][-1] + 1
+            bounds_seen.setdefault(bounds, key)
+            continue
+        fontname, descent = font_of(obj, key)
+        if right.value - left.value < 1e-3:
+            pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+            e, f = matrix[4], matrix[5]
+            # Loose box: from the origin a quarter em along the baseline (a space's advance).
+            width = 0.25 * size.value
+            end = apply(matrix, width, 0)
+            lo, hi = min(e, end[0]), max(e, end[0])
+            item = (key, " ", (lo, f, hi, f), (e, f), matrix, size.value, descent, fontname)
+            inserts.setdefault(after, []).append(item)
+        elif bounds in bounds_seen:
+            inserts.setdefault(after, []).extend(raw[n] for n in kept[bounds_seen[bounds]])
+    if not inserts:
+        return raw
+    out = []
+    for n in range(len(raw) + 1):
+        out.extend(inserts.get(n, ()))
+        if n < len(raw):
+            out.append(raw[n])
     return out
 
 
@@ -386,14 +466,16 @@ class PdfiumPage(pdfplumber.page.Page):
 
     def parse_objects(self) -> dict[str, list[dict]]:
         frame = self.frame()
+        texts: list = []
+        drawings = _drawings(self._pdfium_page, frame, texts)
         textpage = self._pdfium_page.get_textpage()
         try:
-            chars = _chars(textpage, frame, font_descents(self.page_obj.resources))
+            chars = _chars(textpage, frame, font_descents(self.page_obj.resources), texts)
         finally:
             textpage.close()
         objects: dict[str, list[dict]] = {}
         if chars:
             objects["char"] = chars
-        for obj in _drawings(self._pdfium_page, frame):
+        for obj in drawings:
             objects.setdefault(obj["object_type"], []).append(obj)
         return objects
