@@ -137,6 +137,24 @@ def char_object(text: str, loose: tuple[float, float, float, float], origin: Poi
     corner): font size × font size from there, and the size is the width. The box is then mapped
     into pdfminer's page space."""
     a, b, c, d, e, f = matrix
+    fa, fb, fc, fd, fe, ff = frame.matrix
+    if not b and not c and a > 0 and d > 0 and not fb and not fc and fa == 1 and fd == 1:
+        # The common case, unrotated text on an unrotated page: the same in user space.
+        x, y = origin
+        if abs(y - f) > 1e-3 * fontsize * d:  # vertical writing
+            return placed("char", (x + fe, y + ff, x + a * fontsize + fe, y + d * fontsize + ff), frame,
+                          text=text, fontname=fontname, size=a * fontsize, upright=True)
+        l, bt, x1, t = loose
+        if abs(l - x) > 1e-3 * fontsize * a:  # not the advance box (see below)
+            nx, ny = following if following is not None else (x, y + 1)
+            if abs(ny - y) <= 1e-3 * fontsize * d and nx > x:
+                x1 = max(x1, min(nx, x + a * fontsize))
+            elif east_asian_width(text) in "WF":
+                x1 = max(x1, x + a * fontsize)
+        y0 = y + d * descent * fontsize if descent is not None else bt
+        size = d * fontsize
+        return placed("char", (x + fe, y0 + ff, x1 + fe, y0 + size + ff), frame,
+                      text=text, fontname=fontname, size=size, upright=True)
     det = a * d - b * c
     vertical = False
     if not det:  # a degenerate matrix: the loose box itself
@@ -187,7 +205,7 @@ def pdfminer_descent(spec: dict) -> float:
         spec = resolve1(fonts[0]) or {}
         descriptor = resolve1(spec.get("FontDescriptor")) or {}
     elif subtype == "Type3":
-        descriptor = resolve1(spec.get("FontDescriptor")) or {"FontBBox": spec.get("FontBBox")}
+        descriptor = resolve1(spec["FontDescriptor"]) if "FontDescriptor" in spec else {"FontBBox": spec.get("FontBBox")}
         bbox = resolve1(descriptor.get("FontBBox"))
         try:
             y0 = float(resolve1(bbox[1])) if bbox is not None and len(bbox) == 4 else 0.0
@@ -329,38 +347,54 @@ def _font_name(textobj) -> str:
     return buf.value.decode("utf-8", "replace")
 
 
-def font_descents(resources, seen: set[int] | None = None) -> dict[str, set[float]]:
+def font_descents(resources, cache: dict | None = None) -> dict[str, set[float]]:
     """pdfminer's descents of the fonts a page (and its forms) may use, by the name PDFium gives
-    the font (its /BaseFont; Type3 fonts have none: "")."""
+    the font (its /BaseFont; Type3 fonts have none: ""). `cache` (one per document) keeps each
+    font's and each form's answer by object number: pages share them."""
+    out: dict[str, set[float]] = {}
+    for name, descent in _resource_fonts(resources, {} if cache is None else cache, set()):
+        out.setdefault(name, set()).add(descent)
+    return out
+
+
+def _resource_fonts(resources, cache: dict, seen: set[int]) -> list[tuple[str, float]]:
     from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
     from pdfminer.psparser import literal_name
 
-    seen = set() if seen is None else seen
-    out: dict[str, set[float]] = {}
+    out: list[tuple[str, float]] = []
     resources = resolve1(resources) or {}
     for ref in (resolve1(resources.get("Font")) or {}).values():
-        if isinstance(ref, PDFObjRef):
-            if ref.objid in seen:
-                continue
-            seen.add(ref.objid)
+        objid = ref.objid if isinstance(ref, PDFObjRef) else None
+        if objid is not None and ("font", objid) in cache:
+            out.append(cache["font", objid])
+            continue
         spec = resolve1(ref)
         if not isinstance(spec, dict):
             continue
         subtype = literal_name(resolve1(spec.get("Subtype", "")))
         name = "" if subtype == "Type3" else literal_name(resolve1(spec.get("BaseFont", "")))
         try:
-            out.setdefault(name, set()).add(pdfminer_descent(spec))
+            font = (name, pdfminer_descent(spec))
         except Exception:  # noqa: BLE001 - a font pdfminer could not read: PDFium's descent then
-            out.setdefault(name, set()).add(float("nan"))
+            font = (name, float("nan"))
+        if objid is not None:
+            cache["font", objid] = font
+        out.append(font)
     for ref in (resolve1(resources.get("XObject")) or {}).values():
-        if isinstance(ref, PDFObjRef):
-            if ref.objid in seen:
+        objid = ref.objid if isinstance(ref, PDFObjRef) else None
+        if objid is not None:
+            if objid in seen:  # a form drawing itself
                 continue
-            seen.add(ref.objid)
+            if ("form", objid) in cache:
+                out.extend(cache["form", objid])
+                continue
         xobj = resolve1(ref)
+        fonts: list[tuple[str, float]] = []
         if isinstance(xobj, PDFStream) and literal_name(xobj.get("Subtype", "")) == "Form":
-            for name, values in font_descents(xobj.get("Resources"), seen).items():
-                out.setdefault(name, set()).update(values)
+            fonts = _resource_fonts(xobj.get("Resources"), cache, seen | {objid})
+        if objid is not None:
+            cache["form", objid] = fonts
+        out.extend(fonts)
     return out
 
 
@@ -369,75 +403,82 @@ def _chars(textpage, frame: Frame, descents: dict[str, set[float]], texts: list)
     rect = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    fonts: dict[int, tuple[str, float | None]] = {}
+    objects: dict[bytes, tuple] = {}  # per text object: font name, descent, matrix, font size
+    is_generated, get_textobj = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetTextObject
+    loose_box, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+    map_error, get_unicode = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetUnicode
 
-    def font_of(textobj, key):
-        font = fonts.get(key)
-        if font is None:
-            fontname = _font_name(textobj)
-            values = descents.get(fontname, ())
-            descent = next(iter(values)) if len(values) == 1 else None
-            font = fonts[key] = (fontname, None if descent != descent else descent)  # NaN: unknown
-        return font
+    def describe(textobj, i):
+        fontname = _font_name(textobj)
+        values = descents.get(fontname, ())
+        descent = next(iter(values)) if len(values) == 1 else None
+        # The matrix and font size are the text object's (PDFium gives every character its object's).
+        pdfium_c.FPDFText_GetMatrix(textpage, i, m)
+        return (fontname, None if descent != descent else descent,  # NaN: a font pdfminer could not read
+                (m.a, m.b, m.c, m.d, m.e, m.f), pdfium_c.FPDFText_GetFontSize(textpage, i))
 
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
-        if pdfium_c.FPDFText_IsGenerated(textpage, i):
+        if is_generated(textpage, i):
             continue  # a space or line break PDFium inferred: not in the content stream
-        textobj = pdfium_c.FPDFText_GetTextObject(textpage, i)
-        if not textobj or not pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect):
+        textobj = get_textobj(textpage, i)
+        if not textobj or not loose_box(textpage, i, rect):
             continue
-        key = ctypes.cast(textobj, ctypes.c_void_p).value
-        fontname, descent = font_of(textobj, key)
-        fontsize = pdfium_c.FPDFText_GetFontSize(textpage, i)
-        pdfium_c.FPDFText_GetMatrix(textpage, i, m)
-        pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
-        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, i):
-            text = "\ufffd"
-        else:
-            text = chr(pdfium_c.FPDFText_GetUnicode(textpage, i))
-        raw.append((key, text, (rect.left, rect.bottom, rect.right, rect.top), (ox.value, oy.value),
-                    (m.a, m.b, m.c, m.d, m.e, m.f), fontsize, descent, fontname))
-    raw = _with_skipped(raw, texts, font_of)
+        key = bytes(textobj)
+        info = objects.get(key)
+        if info is None:
+            info = objects[key] = describe(textobj, i)
+        get_origin(textpage, i, ox, oy)
+        text = "\ufffd" if map_error(textpage, i) else chr(get_unicode(textpage, i))
+        raw.append((key, text, (rect.left, rect.bottom, rect.right, rect.top), (ox.value, oy.value), info))
+    raw = _with_skipped(raw, texts, objects, descents)
     out = []
-    for n, (key, text, loose, origin, matrix, fontsize, descent, fontname) in enumerate(raw):
+    last = len(raw) - 1
+    for n, (key, text, loose, origin, (fontname, descent, matrix, fontsize)) in enumerate(raw):
         # The next character's origin (the advance, where the loose box is not: see char_object).
-        following = next((o for _, _, _, o, *_ in raw[n + 1:n + 4] if o != origin), None)
+        following = None
+        for k in range(n + 1, min(n + 4, last + 1)):
+            if raw[k][3] != origin:
+                following = raw[k][3]
+                break
         out.append(char_object(text, loose, origin, matrix, fontsize, descent, fontname, frame, following))
     return out
 
 
-def _with_skipped(raw: list, texts: list, font_of) -> list:
+def _with_skipped(raw: list, texts: list, objects: dict, descents: dict[str, set[float]]) -> list:
     """PDFium's text page leaves out text objects with an empty outline (a run of spaces: it
     infers a space from the gap instead) and a text object repeated on itself (fake bold);
     pdfminer has their characters, and a space splits a word where the gap alone may not. A
     skipped empty object comes back as one space at its position (after the characters of the
     text object before it), a repeated one as a copy of the characters it repeats."""
-    kept: dict[int, list[int]] = {}
+    if all(bytes(obj) in objects for obj, _ in texts):
+        return raw
+    kept: dict[bytes, list[int]] = {}
     for n, item in enumerate(raw):
         kept.setdefault(item[0], []).append(n)
     inserts: dict[int, list] = {}  # position in raw → items to put before it
     size = ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     after = 0  # where the previous text object's characters end in raw
-    bounds_seen: dict[tuple, int] = {}
+    bounds_seen: dict[tuple, bytes] = {}
     for obj, matrix in texts:
-        key = ctypes.cast(obj, ctypes.c_void_p).value
+        key = bytes(obj)
         pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
         bounds = (round(left.value, 3), round(bottom.value, 3), round(right.value, 3), round(top.value, 3))
         if key in kept:
             after = kept[key][-1] + 1
             bounds_seen.setdefault(bounds, key)
             continue
-        fontname, descent = font_of(obj, key)
         if right.value - left.value < 1e-3:
+            fontname = _font_name(obj)
+            values = descents.get(fontname, ())
+            descent = next(iter(values)) if len(values) == 1 else None
             pdfium_c.FPDFTextObj_GetFontSize(obj, size)
             e, f = matrix[4], matrix[5]
             # Loose box: from the origin a quarter em along the baseline (a space's advance).
-            width = 0.25 * size.value
-            end = apply(matrix, width, 0)
+            end = apply(matrix, 0.25 * size.value, 0)
             lo, hi = min(e, end[0]), max(e, end[0])
-            item = (key, " ", (lo, f, hi, f), (e, f), matrix, size.value, descent, fontname)
-            inserts.setdefault(after, []).append(item)
+            info = (fontname, None if descent != descent else descent, matrix, size.value)
+            inserts.setdefault(after, []).append((key, " ", (lo, f, hi, f), (e, f), info))
         elif bounds in bounds_seen:
             inserts.setdefault(after, []).extend(raw[n] for n in kept[bounds_seen[bounds]])
     if not inserts:
@@ -454,10 +495,12 @@ class PdfiumPage(pdfplumber.page.Page):
     """A pdfplumber page whose objects come from PDFium (see the module docstring). pdfplumber
     (pdfminer's document parser) still reads the page tree and the page's boxes and rotation."""
 
-    def __init__(self, plumber_page: pdfplumber.page.Page, pdfium_page: pdfium.PdfPage):
+    def __init__(self, plumber_page: pdfplumber.page.Page, pdfium_page: pdfium.PdfPage,
+                 fonts: dict | None = None):
         super().__init__(plumber_page.pdf, plumber_page.page_obj, page_number=plumber_page.page_number,
                          initial_doctop=plumber_page.initial_doctop)
         self._pdfium_page = pdfium_page
+        self._fonts = {} if fonts is None else fonts  # font_descents' cache, one per document
 
     def frame(self) -> Frame:
         obj = self.page_obj
@@ -470,7 +513,7 @@ class PdfiumPage(pdfplumber.page.Page):
         drawings = _drawings(self._pdfium_page, frame, texts)
         textpage = self._pdfium_page.get_textpage()
         try:
-            chars = _chars(textpage, frame, font_descents(self.page_obj.resources), texts)
+            chars = _chars(textpage, frame, font_descents(self.page_obj.resources, self._fonts), texts)
         finally:
             textpage.close()
         objects: dict[str, list[dict]] = {}
