@@ -9,10 +9,16 @@ which was three quarters of a PDF's parse time; PDFium (pypdfium2) reads the sam
 The conversion reproduces what pdfminer would have produced, because the table reader's rules
 (tolerances, rule lengths, which path is a rect) were tuned on pdfminer's output:
 
-- a character's box is pdfminer's: x0, x1 and the bottom (baseline + font descent) are PDFium's
-  loose box, the top is bottom + font size (PDFium's loose top is the font's ascent instead);
-  characters PDFium invents (spaces and line breaks it infers) are dropped; a character with no
-  Unicode mapping is U+FFFD (pdfminer wrote "(cid:N)", whose digits could be read as a figure);
+- a character's box is pdfminer's: from its origin to the end of its advance (PDFium's loose
+  box), from baseline + the font's descent as pdfminer reads it from the font dictionary
+  (`pdfminer_descent`; PDFium reads the font program, which can differ) to that + the font size
+  (PDFium's loose top is the font's ascent instead); vertical writing as pdfminer boxes it;
+- the characters are pdfminer's: those PDFium invents (spaces and line breaks it infers) are
+  dropped, those it skips (text objects with an empty outline, i.e. spaces, and a text object
+  drawn twice on itself) are put back (`_with_skipped`). One difference remains: radicals that
+  text layers write for ideographs (⼈, ⺠) PDFium gives as the ideographs (人, 民). A character
+  with no Unicode mapping is U+FFFD (pdfminer wrote "(cid:N)", whose digits could be read as a
+  figure);
 - a painted path is cut into subpaths at each moveto and each is classified as pdfminer does
   (`paint_path`): two points → line, a closed axis-aligned four-corner loop (which is what `re`
   is) → rect, anything else → curve; an unpainted path (a clip) is nothing;
