@@ -38,8 +38,8 @@ _ENV_WARNED = "_OGI_COMPILED_STALE_WARNED"  # set once warned, so worker process
 
 # Modules compiled: those where parse_document spends its Python time (cProfile, seeds + peer + 400
 # synthetic: tables 33%, html 15%, report 6%, document 6%, layout 4%, regions 4%, schemas/rules 3%, text
-# 1%, legacy 0.4% there but most of a pre-2019 report's time). Not compiled: pdf.py, word.py (their time
-# is in pdfplumber / python-docx), schemas/layouts.py and schemas/legacy.py (0.1% each: data read once),
+# 1%, legacy 0.4% there but most of a pre-2019 report's time). Not compiled: pdf.py, pdf_objects.py, word.py
+# (their time is in pdfplumber, PDFium / python-docx), schemas/layouts.py and schemas/legacy.py (0.1% each: data read once),
 # the other schemas modules (pandera/polars declarations).
 MODULES = (
     "schemas.rules",

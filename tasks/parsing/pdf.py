@@ -18,17 +18,23 @@ cell stays an empty cell, so a blank figure keeps its column. Pages with no
 rulings are read as text lines, whose words are separated by spaces.
 Nothing in a PDF executes here: only the text layer and the drawing
 rulings are read.
+
+Where a page's characters and rulings come from: PDFium (pypdfium2) reads the
+content streams in C, and `pdf_objects.PdfiumPage` hands them to pdfplumber
+in pdfminer's geometry, so the table finder and the text lines run unchanged
+(pdfminer's content-stream interpreter in Python was three quarters of a
+PDF's parse time). pdfminer, inside pdfplumber, still reads the document's
+structure: the page tree, each page's boxes and rotation, the font
+dictionaries' descents. The only difference in the text: radicals that text
+layers write for ideographs (⼈, ⺠, ⻚) come out as the ideographs (人, 民,
+页), which is what the parser's normalisation makes of them anyway.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import re
 from dataclasses import dataclass, field
-
-# pdfminer warns once per glyph about fonts it can read anyway ("Could not get FontBBox…"): noise.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # Page furniture: "- 3 -", "— 3 —", "第 3 页", "第3页 共5页", "3/5" alone on a line.
 _FOOTER = re.compile(
@@ -167,16 +173,37 @@ def _page_lines(page) -> _PageText:
 def text_from_pdf(data: bytes) -> str:
     """The document's text: one line per text line or table row, cells joined by " | "."""
     import pdfplumber
+    import pypdfium2 as pdfium
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, ValueError, TypeError) as e:
         raise UnreadablePdf(f"cannot open the PDF: {e}") from e
+    with pdf:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as e:
+            raise UnreadablePdf(f"PDFium cannot open the PDF: {e}") from e
+        try:
+            if len(document) != len(pdf.pages):
+                raise UnreadablePdf(f"PDFium reads {len(document)} pages, pdfminer {len(pdf.pages)}")
+            return _document_text(pdf.pages, document)
+        finally:
+            document.close()
+
+
+def _document_text(pages, document) -> str:
+    """Pages read in order, each with its objects from PDFium (pdf_objects.PdfiumPage)."""
+    from tasks.parsing.pdf_objects import PdfiumPage
+
     lines: list[str] = []
     tail: tuple[int, list[str]] | None = None  # the previous page's cut last row: (index in lines, cells)
-    with pdf:
-        for page in pdf.pages:
+    fonts: dict = {}  # the document's fonts, read once for all its pages
+    for n, plumber_page in enumerate(pages):
+        pdfium_page = document[n]
+        try:
+            page = PdfiumPage(plumber_page, pdfium_page, fonts)
             text = _page_lines(page)
             page_lines = text.lines
             if tail is not None and text.head is not None and len(text.cells[text.head]) == len(tail[1]):
@@ -194,5 +221,6 @@ def text_from_pdf(data: bytes) -> str:
                 index = offset + text.tail
                 tail = (index, text.cells[text.tail])
             lines.extend(page_lines)
-            page.flush_cache()
+        finally:
+            pdfium_page.close()
     return "\n".join(lines)
