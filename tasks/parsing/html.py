@@ -40,7 +40,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECAS
 # style _HIDDEN matches holds "none" or "hidden" in any case, and an "i" there also matches ı and İ, so
 # it holds "dden" in ASCII case (one substring test for the three spellings: each costs ~8 µs a page).
 _MAYBE_HIDDEN = "[hidden], [style*=none i], [style*=dden i]"
-_WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
+_WS = re.compile(r"[ \t\r\n\f\v\u3000\xa0][ \t\r\n\f\v\u3000\xa0]*")  # "[…]+" written so: see text._LABEL_JUNK
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _META_LINE = re.compile(r"(索\s*引\s*号|发布日期|发文日期|成文日期|公开日期|发布时间|生成日期|发布机构|发文机关|"
                         r"信息来源|来源|文\s*号|主题分类|网站标识码|索引號|發布日期|發文日期|發布時間|發布機構)\s*[:：]?")

@@ -17,7 +17,7 @@ _MD_RULE = re.compile(r"^:?-{3,}:?$")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–~－]+\s*\d{1,3}\s*[-—–~－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)\s*$"
 )
-_WS = re.compile(r"[ \t\u3000\xa0]+")
+_WS = re.compile(r"[ \t\u3000\xa0][ \t\u3000\xa0]*")  # "[…]+" written so: see text._LABEL_JUNK
 
 
 _PAGE_NUMBER_FIRST = frozenset("-—–~－第")  # the characters a stripped page-number line can start with

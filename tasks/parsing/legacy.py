@@ -125,7 +125,7 @@ LABEL, RUN, UNIT, BLANK, EMPTY = "label", "run", "unit", "blank", "empty"
 _BLANK_CELL = re.compile(r"^(?:[-—–－―/／\\]+|无|空|—/—)$")
 _NUMBER_CELL = re.compile(r"^(?P<n>\d{1,3}(?:[,，]\d{3})+|\d+)(?P<f>\.\d+)?\s*(?P<u>" + "|".join(map(re.escape, UNITS))
                           + r")?$")
-_DIGITS = re.compile(r"\d+(?:\.\d+)*")
+_DIGITS = re.compile(r"\d\d*(?:\.\d+)*")  # "\d+(?:\.\d+)*" written so: see text._LABEL_JUNK
 # Units that may follow a figure inside a cell ("2069条12106条"): then each figure is a whole cell. Units
 # that can also open a row label (个人隐私, 人员) are left out.
 _UNIT_AFTER = re.compile(r"^(?:万元|元|条|件|篇|项|人次|次)")

@@ -343,7 +343,7 @@ def _consistent(a: _Unit, b: _Unit) -> bool:
 
 # --------------------------------------------------------------------------- names
 
-_WS_RE = re.compile(r"[\s\u200b\u3000·•]+")
+_WS_RE = re.compile(r"[\s\u200b\u3000·•][\s\u200b\u3000·•]*")  # "[…]+" written so: see text._LABEL_JUNK
 # "XX省人民政府驻北京办事处" belongs to the sending government: cut at 驻.
 # The office's own name between 驻 and 办事处 holds no body words, so a place name such as 驻马店
 # (驻马店市人民政府办公室, …街道办事处) is not mistaken for a liaison office.

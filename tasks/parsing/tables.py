@@ -96,7 +96,7 @@ def _token(text: str) -> Token:
     return _new_token(Token, (LABEL, text, None, None, False, None))
 
 
-_RUN = re.compile(r"\d+(?:\.\d+)?")
+_RUN = re.compile(r"\d\d*(?:\.\d+)?")  # "\d+(?:\.\d+)?" written so: see text._LABEL_JUNK
 _ENUM_AFTER = ".．、"
 
 

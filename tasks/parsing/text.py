@@ -23,7 +23,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # the look-behind at every position).
 _PINYIN = re.compile(rf"[(（](?<=[\u3400-\u9fff].)([a-z{_TONED}]{{1,7}})[)）]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff]*")  # "[…]+", written so: see _LABEL_JUNK
 
 
 class UndecodableDocument(ValueError):
@@ -211,7 +211,10 @@ def normalise(raw: str) -> tuple[str, str]:
 # One character compact() removes: whitespace (str.isspace, as \s; listed, it is a table lookup, not a
 # call per character; U+3000 is the last whitespace character), pipes, quotes.
 LABEL_JUNK = "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace())) + "|\"'“”‘’「」『』]"
-_LABEL_JUNK = re.compile(LABEL_JUNK + "+")
+# A run written as one character and then "*" (the same matches as "[…]+"): a pattern that starts with
+# a class is scanned for by the regex engine's C loop over the characters, while one that starts with a
+# repeat is tried as a whole match at every character (~4x the instructions on a long line of prose).
+_LABEL_JUNK = re.compile(LABEL_JUNK + LABEL_JUNK + "*")
 
 
 @lru_cache(maxsize=1 << 16)  # row labels repeat across documents of one template

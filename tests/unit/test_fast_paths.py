@@ -2,7 +2,8 @@
 
 Each shortcut skips work when a cheap test shows the work would change nothing:
 NFKC's quick check, the pinyin and 表三-word pre-tests, the digits-only cell,
-the labels searched as one joined string. Here each is compared with the long
+the labels searched as one joined string, runs written "[…][…]*" for the
+regex engine's scan. Here each is compared with the long
 way on random text made of the characters that matter to it.
 """
 
@@ -15,7 +16,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.parsing import layout, tables, text
+from tasks.parsing import html, layout, legacy, regions, tables, text
 
 SETTINGS = settings(max_examples=int(os.environ.get("OGI_HYPOTHESIS_EXAMPLES", "200")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -102,3 +103,29 @@ def test_a_line_without_separators_is_one_cell_as_the_split_gives_it(line):
     stripped = line.strip()
     if stripped and not any(c in line for c in "| \t\u3000\xa0") and not layout._PAGE_NUMBER.match(stripped):
         assert cells == layout._WS.split(stripped) == [stripped]
+
+
+# Runs written as one character and then "*" (so the regex engine scans for the character), each with the
+# "+" form it replaces.
+_RUNS = [
+    (text._LABEL_JUNK, text.LABEL_JUNK + "+"),
+    (text._CJK_RUN, r"[\u3400-\u9fff]+"),
+    (layout._WS, r"[ \t\u3000\xa0]+"),
+    (tables._RUN, r"\d+(?:\.\d+)?"),
+    (html._WS, r"[ \t\r\n\f\v\u3000\xa0]+"),
+    (legacy._DIGITS, r"\d+(?:\.\d+)*"),
+    (regions._WS_RE, r"[\s\u200b\u3000·•]+"),
+]
+_RUN_TEXT = st.lists(st.sampled_from(
+    list("政府公开0123456789٣.,， \t\n\r\u3000\xa0\u200b\u2028·•|\"'“”「』x")
+    + ["   ", " \t\u3000\xa0", "\n\r\n", "“ | ”", "·•\u200b ", "12.5.3", "٣٣0", "政府信息"]), max_size=20).map("".join)
+
+
+@SETTINGS
+@given(_RUN_TEXT)
+def test_runs_written_for_the_scan_match_as_the_plus_form(s):
+    for pattern, plus in _RUNS:
+        long_way = re.compile(plus)
+        assert [m.span() for m in pattern.finditer(s)] == [m.span() for m in long_way.finditer(s)], plus
+        assert pattern.split(s) == long_way.split(s)
+        assert pattern.sub("", s) == long_way.sub("", s)
