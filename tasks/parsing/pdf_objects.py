@@ -353,21 +353,29 @@ def _font_name(textobj) -> str:
     return buf.value.decode("utf-8", "replace")
 
 
-def font_descents(resources, cache: dict | None = None) -> dict[str, set[float]]:
+def font_descents(resources, cache: dict | None = None) -> dict[str, set[float | None]]:
     """pdfminer's descents of the fonts a page (and its forms) may use, by the name PDFium gives
-    the font (its /BaseFont; Type3 fonts have none: ""). `cache` (one per document) keeps each
-    font's and each form's answer by object number: pages share them."""
-    out: dict[str, set[float]] = {}
+    the font (its /BaseFont; Type3 fonts have none: ""); None for a font pdfminer could not read.
+    `cache` (one per document) keeps each font's and each form's answer by object number: pages
+    share them."""
+    out: dict[str, set[float | None]] = {}
     for name, descent in _resource_fonts(resources, {} if cache is None else cache, set()):
         out.setdefault(name, set()).add(descent)
     return out
 
 
-def _resource_fonts(resources, cache: dict, seen: set[int]) -> list[tuple[str, float]]:
+def _descent(descents: dict[str, set[float | None]], fontname: str) -> float | None:
+    """pdfminer's descent for the font PDFium names `fontname`; None (PDFium's descent is used then)
+    when pdfminer could not read it or two fonts of that name have different descents."""
+    values = descents.get(fontname, ())
+    return next(iter(values)) if len(values) == 1 else None
+
+
+def _resource_fonts(resources, cache: dict, seen: set[int]) -> list[tuple[str, float | None]]:
     from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
     from pdfminer.psparser import literal_name
 
-    out: list[tuple[str, float]] = []
+    out: list[tuple[str, float | None]] = []
     resources = resolve1(resources) or {}
     for ref in (resolve1(resources.get("Font")) or {}).values():
         objid = ref.objid if isinstance(ref, PDFObjRef) else None
@@ -382,7 +390,7 @@ def _resource_fonts(resources, cache: dict, seen: set[int]) -> list[tuple[str, f
         try:
             font = (name, pdfminer_descent(spec))
         except Exception:  # noqa: BLE001 - a font pdfminer could not read: PDFium's descent then
-            font = (name, float("nan"))
+            font = (name, None)
         if objid is not None:
             cache["font", objid] = font
         out.append(font)
@@ -404,7 +412,7 @@ def _resource_fonts(resources, cache: dict, seen: set[int]) -> list[tuple[str, f
     return out
 
 
-def _chars(textpage, frame: Frame, descents: dict[str, set[float]], texts: list) -> list[dict]:
+def _chars(textpage, frame: Frame, descents: dict[str, set[float | None]], texts: list) -> list[dict]:
     raw = []
     rect = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
@@ -416,12 +424,10 @@ def _chars(textpage, frame: Frame, descents: dict[str, set[float]], texts: list)
 
     def describe(textobj, i):
         fontname = _font_name(textobj)
-        values = descents.get(fontname, ())
-        descent = next(iter(values)) if len(values) == 1 else None
         # The matrix and font size are the text object's (PDFium gives every character its object's).
         pdfium_c.FPDFText_GetMatrix(textpage, i, m)
-        return (fontname, None if descent != descent else descent,  # NaN: a font pdfminer could not read
-                (m.a, m.b, m.c, m.d, m.e, m.f), pdfium_c.FPDFText_GetFontSize(textpage, i))
+        return (fontname, _descent(descents, fontname), (m.a, m.b, m.c, m.d, m.e, m.f),
+                pdfium_c.FPDFText_GetFontSize(textpage, i))
 
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if is_generated(textpage, i):
@@ -450,7 +456,7 @@ def _chars(textpage, frame: Frame, descents: dict[str, set[float]], texts: list)
     return out
 
 
-def _with_skipped(raw: list, texts: list, objects: dict, descents: dict[str, set[float]]) -> list:
+def _with_skipped(raw: list, texts: list, objects: dict, descents: dict[str, set[float | None]]) -> list:
     """PDFium's text page leaves out text objects with an empty outline (a run of spaces: it
     infers a space from the gap instead) and a text object repeated on itself (fake bold);
     pdfminer has their characters, and a space splits a word where the gap alone may not. A
@@ -476,14 +482,12 @@ def _with_skipped(raw: list, texts: list, objects: dict, descents: dict[str, set
             continue
         if right.value - left.value < 1e-3:
             fontname = _font_name(obj)
-            values = descents.get(fontname, ())
-            descent = next(iter(values)) if len(values) == 1 else None
             pdfium_c.FPDFTextObj_GetFontSize(obj, size)
             e, f = matrix[4], matrix[5]
             # Loose box: from the origin a quarter em along the baseline (a space's advance).
             end = apply(matrix, 0.25 * size.value, 0)
             lo, hi = min(e, end[0]), max(e, end[0])
-            info = (fontname, None if descent != descent else descent, matrix, size.value)
+            info = (fontname, _descent(descents, fontname), matrix, size.value)
             inserts.setdefault(after, []).append((key, " ", (lo, f, hi, f), (e, f), info))
         elif bounds in bounds_seen:
             inserts.setdefault(after, []).extend(raw[n] for n in kept[bounds_seen[bounds]])
